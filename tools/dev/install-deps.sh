@@ -12,8 +12,9 @@ BUILD_PACKAGES=(
   libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev
 )
-# Test-only tools.
-TEST_PACKAGES=(procps)
+# Test-only: the real SQS clients the client tests drive (Debian's AWS CLI v2 and boto3 speak the
+# query protocol; the npm AWS SDK speaks JSON) and Node.js to run the latter.
+TEST_PACKAGES=(procps awscli python3-boto3)
 
 want=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" == "--test" ]]; then
@@ -33,4 +34,18 @@ if ((${#missing[@]})); then
   [[ $(id -u) -eq 0 ]] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    SUDO=""
+    [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  # npm packages exactly as the lock file pins them; skipped when already installed from it.
+  js=$(dirname "$0")/../../tests/clients/js
+  if [[ ! -f "$js/node_modules/.package-lock.json" || "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]]; then
+    (cd "$js" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
 fi
