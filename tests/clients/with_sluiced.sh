@@ -17,11 +17,12 @@ trap cleanup EXIT
 
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$work/sluice.toml" <<CONF
-storage = "memory"
-
 [broker]
 region = "us-east-1"
 account_id = "000000000000"
+
+[storage]
+plugin = "memory"
 
 [protocol.sqs]
 enabled = true
