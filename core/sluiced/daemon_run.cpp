@@ -1,18 +1,11 @@
 #include "daemon_run.hpp"
 
-#include <utility>  // before any Boost.Asio header (C++20 with Boost 1.74)
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-
 #include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <exception>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "sluice/core/broker.hpp"
@@ -28,15 +21,6 @@ sigset_t shutdown_signal_set() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGHUP);
   return set;
-}
-
-// Set when something inside the daemon failed and asked for the shutdown itself.
-std::atomic<bool> g_internal_failure{false};
-
-// Asks the main thread (blocked in sigwait) to shut down, from any thread.
-void request_shutdown_after_failure() {
-  g_internal_failure = true;
-  kill(getpid(), SIGTERM);
 }
 
 // Returns the signal that asked for shutdown. SIGHUP is logged and otherwise ignored: there is no
@@ -58,22 +42,6 @@ std::string signal_name(int signal_number) {
   if (signal_number == SIGTERM) return "SIGTERM";
   if (signal_number == SIGINT) return "SIGINT";
   return "signal " + std::to_string(signal_number);
-}
-
-// One I/O thread. A handler that throws is a bug in a front end: it is logged and the daemon shuts
-// down, but the thread keeps running handlers so the graceful stop can still complete.
-void run_io_thread(boost::asio::io_context& io, sdk::Logger& log) {
-  for (;;) {
-    try {
-      io.run();
-      return;
-    } catch (const std::exception& e) {
-      log.error(std::string("unhandled exception on an I/O thread: ") + e.what());
-    } catch (...) {
-      log.error("unhandled non-standard exception on an I/O thread");
-    }
-    request_shutdown_after_failure();
-  }
 }
 
 struct RunningFrontEnd {
@@ -116,16 +84,7 @@ int run_daemon(const core::SluiceConfig& config, PreparedPlugins plugins,
   log.info("broker started (region " + config.broker.region + ", " +
            std::to_string(config.broker.storage_threads) + " storage threads)");
 
-  // Front ends are declared before the io_context so they outlive it: pending handlers may hold
-  // plugin objects whose code must still be loaded when the io_context destroys them.
   std::vector<RunningFrontEnd> front_ends;
-  auto io = std::make_unique<boost::asio::io_context>(static_cast<int>(config.host.io_threads));
-  auto work = boost::asio::make_work_guard(*io);
-  std::vector<std::thread> io_threads;
-  for (std::uint32_t i = 0; i < config.host.io_threads; ++i) {
-    io_threads.emplace_back([&io = *io, &log] { run_io_thread(io, log); });
-  }
-
   int exit_code = 0;
   for (auto& protocol : plugins.protocols) {
     auto front_end = core::create_protocol(protocol.plugin, protocol.config,
@@ -136,7 +95,7 @@ int run_daemon(const core::SluiceConfig& config, PreparedPlugins plugins,
       exit_code = 1;
       break;
     }
-    if (auto started = (*front_end)->start(*io, *broker); !started.ok()) {
+    if (auto started = (*front_end)->start(*broker); !started.ok()) {
       log.error("cannot start " + protocol.instance_name + ": " + started.error().message);
       exit_code = 1;
       break;
@@ -146,10 +105,8 @@ int run_daemon(const core::SluiceConfig& config, PreparedPlugins plugins,
   }
 
   if (exit_code == 0) {
-    log.info("sluiced ready: " + std::to_string(front_ends.size()) + " front end(s), " +
-             std::to_string(config.host.io_threads) + " I/O thread(s)");
+    log.info("sluiced ready: " + std::to_string(front_ends.size()) + " front end(s)");
     const int signal_number = wait_for_shutdown_signal(log);
-    if (g_internal_failure) exit_code = 1;
     log.info("received " + signal_name(signal_number) + ": shutting down");
   }
 
@@ -160,10 +117,6 @@ int run_daemon(const core::SluiceConfig& config, PreparedPlugins plugins,
   }
   broker->stop();
   log.info("broker stopped");
-  work.reset();
-  io->stop();
-  for (auto& thread : io_threads) thread.join();
-  io.reset();
   front_ends.clear();
   broker.reset();
   store = std::shared_ptr<sdk::QueueStore>();  // the last reference: the store closes here

@@ -139,13 +139,6 @@ sdk::Status read_log_level(const At& at, const toml::node& node, SluiceConfig& c
   return {};
 }
 
-sdk::Status read_io_threads(const At& at, const toml::node& node, SluiceConfig& config) {
-  auto value = read_int(at, node, 1, 256);
-  if (!value.ok()) return value.error();
-  config.host.io_threads = static_cast<std::uint32_t>(*value);
-  return {};
-}
-
 constexpr std::int64_t kDay = 86'400'000;
 
 const std::vector<std::pair<std::string_view, BrokerKey>>& broker_keys() {
@@ -163,7 +156,6 @@ const std::vector<std::pair<std::string_view, BrokerKey>>& broker_keys() {
       {"dedup_window_ms", millis_key(&BrokerOptions::dedup_window, 1000, kDay)},
       {"plugin_dirs", read_plugin_dirs},
       {"log_level", read_log_level},
-      {"io_threads", read_io_threads},
   };
   return keys;
 }

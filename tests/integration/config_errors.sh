@@ -24,9 +24,9 @@ region = "us-east-1"
 storage_thread = 4
 TOML
 
-check bad_value '@CFG@:2: broker.io_threads: out of range: expected 1..256, found 0' <<'TOML'
+check bad_value '@CFG@:2: broker.storage_threads: out of range: expected 1..256, found 0' <<'TOML'
 [broker]
-io_threads = 0
+storage_threads = 0
 TOML
 
 check wrong_type '@CFG@:4: broker.log_level: expected string, found integer' <<'TOML'
@@ -56,7 +56,7 @@ TOML
 
 # A TOML syntax error has the same shape; its reason comes from the parser.
 cfg="$WORK/syntax.toml"
-printf '[broker]\nregion = "us-east-1\nio_threads = 2\n' >"$cfg"
+printf '[broker]\nregion = "us-east-1\nstorage_threads = 2\n' >"$cfg"
 for mode in --check-config ""; do
   run_capture "$SLUICED" --config "$cfg" $mode
   [[ $RC -eq 2 ]] || fail "syntax error: expected exit 2, got $RC"

@@ -11,9 +11,7 @@
 
 namespace sluice::plugins::sqs {
 
-inline void fail(const ActionDone& done, const sdk::Error& error) {
-  done(WireError::from(error));
-}
+inline void fail(const ActionDone& done, const sdk::Error& error) { done(WireError::from(error)); }
 
 // Unwraps `result` into `out`, or reports its error and returns false.
 template <typename T>

@@ -201,23 +201,22 @@ namespace {
 void accept_loop(std::shared_ptr<tcp::acceptor> acceptor,
                  std::shared_ptr<HttpServer::Shared> shared) {
   auto* raw = acceptor.get();
-  raw->async_accept(net::make_strand(raw->get_executor()),
-                    [acceptor = std::move(acceptor), shared = std::move(shared)](
-                        beast::error_code ec, tcp::socket socket) mutable {
-                      bool over_limit = false;
-                      {
-                        std::lock_guard lock(shared->mu);
-                        if (shared->stopping) return;
-                        over_limit = shared->connections >= shared->options.max_connections;
-                        if (!ec) ++shared->connections;
-                      }
-                      if (!ec) {
-                        std::make_shared<HttpServer::Session>(std::move(socket), shared,
-                                                              over_limit)
-                            ->start();
-                      }
-                      accept_loop(std::move(acceptor), std::move(shared));
-                    });
+  raw->async_accept(
+      net::make_strand(raw->get_executor()),
+      [acceptor = std::move(acceptor), shared = std::move(shared)](beast::error_code ec,
+                                                                   tcp::socket socket) mutable {
+        bool over_limit = false;
+        {
+          std::lock_guard lock(shared->mu);
+          if (shared->stopping) return;
+          over_limit = shared->connections >= shared->options.max_connections;
+          if (!ec) ++shared->connections;
+        }
+        if (!ec) {
+          std::make_shared<HttpServer::Session>(std::move(socket), shared, over_limit)->start();
+        }
+        accept_loop(std::move(acceptor), std::move(shared));
+      });
 }
 
 }  // namespace

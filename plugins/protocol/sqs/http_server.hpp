@@ -33,9 +33,8 @@ struct PeerInfo {
 
 // Called on an I/O thread for every complete request. `respond` must be called exactly once, from
 // any thread; the server moves the reply onto the connection's strand.
-using RequestHandler =
-    std::function<void(HttpRequest request, const PeerInfo& peer,
-                       std::function<void(HttpResponse)> respond)>;
+using RequestHandler = std::function<void(HttpRequest request, const PeerInfo& peer,
+                                          std::function<void(HttpResponse)> respond)>;
 
 struct HttpServerOptions {
   std::string address = "127.0.0.1";

@@ -70,8 +70,7 @@ json failed_entry(const std::string& id, const sdk::Error& error) {
 }
 
 // Batch shape rules shared by the three batch actions (AWS checks them before any entry).
-bool check_batch(const std::vector<json>& entries, const char* entry_type,
-                 const ActionDone& done) {
+bool check_batch(const std::vector<json>& entries, const char* entry_type, const ActionDone& done) {
   const auto reject = [&](ErrorCode code, std::string message) {
     fail(done, sdk::make_error(code, std::move(message)));
     return false;
@@ -89,10 +88,10 @@ bool check_batch(const std::vector<json>& entries, const char* entry_type,
   for (const auto& entry : entries) {
     auto id = Input(entry).string("Id");
     const std::string text = id.ok() ? id->value_or("") : std::string();
-    const bool valid =
-        !text.empty() && text.size() <= 80 &&
-        text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
-            std::string::npos;
+    const bool valid = !text.empty() && text.size() <= 80 &&
+                       text.find_first_not_of(
+                           "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") ==
+                           std::string::npos;
     if (!valid) {
       return reject(ErrorCode::kInvalidBatchEntryId,
                     "A batch entry id can only contain alphanumeric characters, hyphens and "
@@ -113,9 +112,7 @@ struct Selection {
   std::vector<std::string> attribute_names;     // exact names
   std::vector<std::string> attribute_prefixes;  // from "prefix.*"
 
-  bool wants_system(const std::string& name) const {
-    return all_system || system.count(name) != 0;
-  }
+  bool wants_system(const std::string& name) const { return all_system || system.count(name) != 0; }
   bool wants_attribute(const std::string& name) const {
     if (all_attributes) return true;
     for (const auto& n : attribute_names) {
@@ -279,19 +276,19 @@ void SqsActions::receive_message(SqsCall call, ActionDone done) {
   if (!take(in.string_list("MessageSystemAttributeNames"), system_names, done)) return;
   if (!take(in.string_list("MessageAttributeNames"), attribute_names, done)) return;
   system_names.insert(system_names.end(), names.begin(), names.end());
-  broker_.receive_messages(
-      call.context, std::move(request),
-      [done, sel = selection_of(system_names, attribute_names)](
-          sdk::Result<std::vector<sdk::ReceivedMessage>> messages) {
-        if (!messages.ok()) return fail(done, messages.error());
-        json out = json::object();
-        if (!messages->empty()) {
-          json list = json::array();
-          for (const auto& m : *messages) list.push_back(render_message(m, sel));
-          out["Messages"] = std::move(list);
-        }
-        done(std::move(out));
-      });
+  broker_.receive_messages(call.context, std::move(request),
+                           [done, sel = selection_of(system_names, attribute_names)](
+                               sdk::Result<std::vector<sdk::ReceivedMessage>> messages) {
+                             if (!messages.ok()) return fail(done, messages.error());
+                             json out = json::object();
+                             if (!messages->empty()) {
+                               json list = json::array();
+                               for (const auto& m : *messages)
+                                 list.push_back(render_message(m, sel));
+                               out["Messages"] = std::move(list);
+                             }
+                             done(std::move(out));
+                           });
 }
 
 void SqsActions::delete_message(SqsCall call, ActionDone done) {
@@ -331,8 +328,8 @@ void SqsActions::delete_message_batch(SqsCall call, ActionDone done) {
   if (handles.empty()) return done(json{{"Successful", json::array()}, {"Failed", failed}});
   broker_.delete_messages(
       call.context, std::move(*queue), std::move(handles),
-      [done, ids = std::move(ids), failed = std::move(failed)](
-          sdk::Result<std::vector<sdk::Status>> results) mutable {
+      [done, ids = std::move(ids),
+       failed = std::move(failed)](sdk::Result<std::vector<sdk::Status>> results) mutable {
         if (!results.ok()) return fail(done, results.error());
         json successful = json::array();
         for (std::size_t i = 0; i < results->size() && i < ids.size(); ++i) {
@@ -398,8 +395,8 @@ void SqsActions::change_message_visibility_batch(SqsCall call, ActionDone done) 
   if (entries.empty()) return done(json{{"Successful", json::array()}, {"Failed", failed}});
   broker_.change_visibility(
       call.context, std::move(*queue), std::move(entries),
-      [done, ids = std::move(ids), failed = std::move(failed)](
-          sdk::Result<std::vector<sdk::Status>> results) mutable {
+      [done, ids = std::move(ids),
+       failed = std::move(failed)](sdk::Result<std::vector<sdk::Status>> results) mutable {
         if (!results.ok()) return fail(done, results.error());
         json successful = json::array();
         for (std::size_t i = 0; i < results->size() && i < ids.size(); ++i) {

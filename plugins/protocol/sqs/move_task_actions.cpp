@@ -45,32 +45,33 @@ void SqsActions::list_message_move_tasks(SqsCall call, ActionDone done) {
                                           " for parameter MaxResults is invalid. Reason: must be "
                                           "between 1 and 10."));
   }
-  broker_.list_move_tasks(
-      call.context, std::move(source), max ? static_cast<std::uint32_t>(*max) : 1,
-      [done](sdk::Result<std::vector<sdk::MoveTaskInfo>> tasks) {
-        if (!tasks.ok()) return fail(done, tasks.error());
-        json results = json::array();
-        for (const auto& t : *tasks) {
-          json r{{"Status", t.status},
-                 {"SourceArn", t.source_arn},
-                 {"ApproximateNumberOfMessagesMoved", t.moved},
-                 {"StartedTimestamp", sdk::to_unix_millis(t.started_at)}};
-          // Only a running task has a handle to cancel it with.
-          if (t.status == "RUNNING") r["TaskHandle"] = t.task_handle;
-          if (!t.destination_arn.empty()) r["DestinationArn"] = t.destination_arn;
-          if (t.max_messages_per_second) {
-            r["MaxNumberOfMessagesPerSecond"] = *t.max_messages_per_second;
-          }
-          if (t.status == "RUNNING" || t.status == "CANCELLING") {
-            r["ApproximateNumberOfMessagesToMove"] = t.to_move;
-          }
-          if (!t.failure_reason.empty()) r["FailureReason"] = t.failure_reason;
-          results.push_back(std::move(r));
-        }
-        json out = json::object();
-        if (!results.empty()) out["Results"] = std::move(results);
-        done(std::move(out));
-      });
+  broker_.list_move_tasks(call.context, std::move(source),
+                          max ? static_cast<std::uint32_t>(*max) : 1,
+                          [done](sdk::Result<std::vector<sdk::MoveTaskInfo>> tasks) {
+                            if (!tasks.ok()) return fail(done, tasks.error());
+                            json results = json::array();
+                            for (const auto& t : *tasks) {
+                              json r{{"Status", t.status},
+                                     {"SourceArn", t.source_arn},
+                                     {"ApproximateNumberOfMessagesMoved", t.moved},
+                                     {"StartedTimestamp", sdk::to_unix_millis(t.started_at)}};
+                              // Only a running task has a handle to cancel it with.
+                              if (t.status == "RUNNING") r["TaskHandle"] = t.task_handle;
+                              if (!t.destination_arn.empty())
+                                r["DestinationArn"] = t.destination_arn;
+                              if (t.max_messages_per_second) {
+                                r["MaxNumberOfMessagesPerSecond"] = *t.max_messages_per_second;
+                              }
+                              if (t.status == "RUNNING" || t.status == "CANCELLING") {
+                                r["ApproximateNumberOfMessagesToMove"] = t.to_move;
+                              }
+                              if (!t.failure_reason.empty()) r["FailureReason"] = t.failure_reason;
+                              results.push_back(std::move(r));
+                            }
+                            json out = json::object();
+                            if (!results.empty()) out["Results"] = std::move(results);
+                            done(std::move(out));
+                          });
 }
 
 }  // namespace sluice::plugins::sqs

@@ -49,7 +49,8 @@ void insert_dotted(json& root, std::string_view key, const std::string& value) {
   std::size_t start = 0;
   while (true) {
     const std::size_t dot = key.find('.', start);
-    const std::string segment(key.substr(start, dot == std::string_view::npos ? key.npos : dot - start));
+    const std::string segment(
+        key.substr(start, dot == std::string_view::npos ? key.npos : dot - start));
     if (!node->is_object()) return;
     if (dot == std::string_view::npos) {
       if (!node->contains(segment)) (*node)[segment] = value;
@@ -178,7 +179,8 @@ json query_to_input(std::string_view action, const QueryParams& params) {
   };
 
   if (action == "CreateQueue" || action == "SetQueueAttributes") {
-    if (const json* n = take("Attribute")) input["Attributes"] = name_value_map(*n, "Name", "Value");
+    if (const json* n = take("Attribute"))
+      input["Attributes"] = name_value_map(*n, "Name", "Value");
     if (action == "CreateQueue") {
       if (const json* n = take("Tag")) input["tags"] = name_value_map(*n, "Key", "Value");
     }
@@ -202,7 +204,8 @@ json query_to_input(std::string_view action, const QueryParams& params) {
   } else if (action == "SendMessageBatch") {
     if (const json* n = take("SendMessageBatchRequestEntry")) input["Entries"] = batch_entries(*n);
   } else if (action == "DeleteMessageBatch") {
-    if (const json* n = take("DeleteMessageBatchRequestEntry")) input["Entries"] = batch_entries(*n);
+    if (const json* n = take("DeleteMessageBatchRequestEntry"))
+      input["Entries"] = batch_entries(*n);
   } else if (action == "ChangeMessageVisibilityBatch") {
     if (const json* n = take("ChangeMessageVisibilityBatchRequestEntry")) {
       input["Entries"] = batch_entries(*n);

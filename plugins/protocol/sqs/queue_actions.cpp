@@ -128,8 +128,7 @@ void SqsActions::untag_queue(SqsCall call, ActionDone done) {
   if (!queue) return;
   std::vector<std::string> keys;
   if (!take(Input(call.input).string_list("TagKeys"), keys, done)) return;
-  broker_.untag_queue(call.context, std::move(*queue), std::move(keys),
-                      no_output(std::move(done)));
+  broker_.untag_queue(call.context, std::move(*queue), std::move(keys), no_output(std::move(done)));
 }
 
 void SqsActions::list_queue_tags(SqsCall call, ActionDone done) {

@@ -23,14 +23,13 @@ constexpr std::string_view kJsonContentType = "application/x-amz-json-1.0";
 std::string new_request_id() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::array<std::uint64_t, 2> words{rng(), rng()};
-  words[0] = (words[0] & ~0xf000ULL) | 0x4000ULL;                    // version 4
+  words[0] = (words[0] & ~0xf000ULL) | 0x4000ULL;                         // version 4
   words[1] = (words[1] & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // RFC 4122 variant
   char text[37];
   std::snprintf(text, sizeof text, "%08x-%04x-%04x-%04x-%012llx",
                 static_cast<unsigned>(words[0] >> 32),
                 static_cast<unsigned>((words[0] >> 16) & 0xffff),
-                static_cast<unsigned>(words[0] & 0xffff),
-                static_cast<unsigned>(words[1] >> 48),
+                static_cast<unsigned>(words[0] & 0xffff), static_cast<unsigned>(words[1] >> 48),
                 static_cast<unsigned long long>(words[1] & 0xffffffffffffULL));
   return text;
 }
@@ -59,11 +58,10 @@ HttpResponse encode(bool json_protocol, const std::string& action, const ActionO
                     const std::string& request_id) {
   if (const auto* error = std::get_if<WireError>(&outcome)) {
     if (json_protocol) {
-      json body{{"__type", "com.amazonaws.sqs#" + error->json_shape},
-                {"message", error->message}};
-      auto res = make_response(error->http_status, kJsonContentType,
-                               body.dump(-1, ' ', false, json::error_handler_t::replace),
-                               request_id);
+      json body{{"__type", "com.amazonaws.sqs#" + error->json_shape}, {"message", error->message}};
+      auto res =
+          make_response(error->http_status, kJsonContentType,
+                        body.dump(-1, ' ', false, json::error_handler_t::replace), request_id);
       res.set("x-amzn-query-error",
               error->query_code + (error->sender_fault ? ";Sender" : ";Receiver"));
       return res;
@@ -94,14 +92,14 @@ SqsFrontEndOptions sqs_options_from(const sdk::PluginConfig& config) {
   SqsFrontEndOptions o;
   o.http.address = config.get_string("listen", o.http.address);
   o.http.port = static_cast<std::uint16_t>(config.get_int("port", o.http.port));
-  o.http.max_connections =
-      static_cast<std::size_t>(config.get_int("max_connections", 1024));
+  o.http.max_connections = static_cast<std::size_t>(config.get_int("max_connections", 1024));
   o.http.max_body_bytes =
       static_cast<std::size_t>(config.get_int("max_body_bytes", 6 * 1024 * 1024));
   o.http.idle_timeout = std::chrono::seconds(config.get_int("idle_timeout_seconds", 75));
   o.http.read_timeout = std::chrono::seconds(config.get_int("read_timeout_seconds", 30));
   o.http.shutdown_grace = std::chrono::seconds(config.get_int("shutdown_grace_seconds", 25));
   o.public_url = config.get_string("public_url", "");
+  o.io_threads = static_cast<std::uint32_t>(config.get_int("io_threads", 2));
   while (!o.public_url.empty() && o.public_url.back() == '/') o.public_url.pop_back();
   return o;
 }
@@ -111,17 +109,25 @@ SqsFrontEnd::SqsFrontEnd(SqsFrontEndOptions options, sdk::Logger& logger)
 
 SqsFrontEnd::~SqsFrontEnd() { stop(); }
 
-sdk::Status SqsFrontEnd::start(boost::asio::io_context& io, sdk::BrokerApi& broker) {
+sdk::Status SqsFrontEnd::start(sdk::BrokerApi& broker) {
   actions_ = std::make_unique<SqsActions>(broker);
+  io_ = std::make_unique<boost::asio::io_context>(static_cast<int>(options_.io_threads));
   server_ = std::make_unique<HttpServer>(
-      options_.http, [this](HttpRequest request, const PeerInfo& peer,
-                            std::function<void(HttpResponse)> respond) {
+      options_.http,
+      [this](HttpRequest request, const PeerInfo& peer, std::function<void(HttpResponse)> respond) {
         handle(std::move(request), peer, std::move(respond));
       });
-  auto status = server_->start(io);
+  auto status = server_->start(*io_);
   if (!status.ok()) {
     server_.reset();
+    io_.reset();
     return status;
+  }
+  work_ =
+      std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+          io_->get_executor());
+  for (std::uint32_t i = 0; i < options_.io_threads; ++i) {
+    threads_.emplace_back([this] { run_io(); });
   }
   logger_.info("SQS front end listening on " + options_.http.address + ":" +
                std::to_string(server_->port()));
@@ -131,8 +137,25 @@ sdk::Status SqsFrontEnd::start(boost::asio::io_context& io, sdk::BrokerApi& brok
 void SqsFrontEnd::stop() {
   if (!server_) return;
   server_->stop();
+  work_.reset();
+  io_->stop();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
   server_.reset();
+  io_.reset();
   logger_.info("SQS front end stopped");
+}
+
+void SqsFrontEnd::run_io() {
+  for (;;) {
+    try {
+      io_->run();
+      return;
+    } catch (const std::exception& e) {
+      // A handler that throws is our bug; keep serving the other connections.
+      logger_.error(std::string("unhandled exception in the SQS front end: ") + e.what());
+    }
+  }
 }
 
 void SqsFrontEnd::handle(HttpRequest request, const PeerInfo& peer,
@@ -162,7 +185,7 @@ void SqsFrontEnd::handle(HttpRequest request, const PeerInfo& peer,
   call.context.sender_id = peer.address;
 
   const auto reply = [respond, json_protocol, request_id](const std::string& action,
-                                                         const ActionOutcome& outcome) {
+                                                          const ActionOutcome& outcome) {
     respond(encode(json_protocol, action, outcome, request_id));
   };
 
@@ -199,7 +222,8 @@ void SqsFrontEnd::handle(HttpRequest request, const PeerInfo& peer,
   }
 
   const std::string action = call.action;
-  actions_->run(std::move(call), [reply, action](ActionOutcome outcome) { reply(action, outcome); });
+  actions_->run(std::move(call),
+                [reply, action](ActionOutcome outcome) { reply(action, outcome); });
 }
 
 }  // namespace sluice::plugins::sqs

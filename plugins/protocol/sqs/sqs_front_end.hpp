@@ -2,8 +2,15 @@
 // request (JSON 1.0 when Content-Type is application/x-amz-json-1.x, else the query protocol).
 #pragma once
 
+#include <utility>  // before Asio under C++20 with Boost 1.74
+
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include "http_server.hpp"
 #include "sluice/sdk/config.hpp"
@@ -19,6 +26,8 @@ struct SqsFrontEndOptions {
   // Base of the queue URLs we hand out ("https://sqs.example.com"); empty = the Host the client
   // used, so URLs always lead back to this server.
   std::string public_url;
+  // Threads running this front end's own io_context.
+  std::uint32_t io_threads = 2;
 };
 
 SqsFrontEndOptions sqs_options_from(const sdk::PluginConfig& config);
@@ -28,17 +37,20 @@ class SqsFrontEnd final : public sdk::ProtocolFrontEnd {
   SqsFrontEnd(SqsFrontEndOptions options, sdk::Logger& logger);
   ~SqsFrontEnd() override;
 
-  sdk::Status start(boost::asio::io_context& io, sdk::BrokerApi& broker) override;
+  sdk::Status start(sdk::BrokerApi& broker) override;
   void stop() override;
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
 
  private:
-  void handle(HttpRequest request, const PeerInfo& peer,
-              std::function<void(HttpResponse)> respond);
+  void run_io();
+  void handle(HttpRequest request, const PeerInfo& peer, std::function<void(HttpResponse)> respond);
 
   SqsFrontEndOptions options_;
   sdk::Logger& logger_;
   std::unique_ptr<SqsActions> actions_;
+  std::unique_ptr<boost::asio::io_context> io_;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
   std::unique_ptr<HttpServer> server_;
 };
 

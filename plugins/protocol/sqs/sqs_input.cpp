@@ -16,6 +16,13 @@ sdk::Error invalid(const std::string& message) {
 
 std::string text_of(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
+// Absent, null, or the query protocol's encoding of an empty list or map ("Entries=").
+bool absent_or_empty(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() || it->is_null() ||
+         (it->is_string() && it->get_ref<const std::string&>().empty());
+}
+
 }  // namespace
 
 bool Input::has(const char* key) const {
@@ -68,8 +75,8 @@ sdk::Result<std::optional<std::int32_t>> Input::integer(const char* key) const {
 
 sdk::Result<std::vector<std::string>> Input::string_list(const char* key) const {
   std::vector<std::string> out;
+  if (absent_or_empty(object_, key)) return out;
   auto it = object_.find(key);
-  if (it == object_.end() || it->is_null()) return out;
   if (!it->is_array()) return invalid(std::string("Parameter ") + key + " must be a list.");
   for (const auto& v : *it) {
     if (!v.is_string()) {
@@ -82,8 +89,8 @@ sdk::Result<std::vector<std::string>> Input::string_list(const char* key) const 
 
 sdk::Result<std::map<std::string, std::string>> Input::string_map(const char* key) const {
   std::map<std::string, std::string> out;
+  if (absent_or_empty(object_, key)) return out;
   auto it = object_.find(key);
-  if (it == object_.end() || it->is_null()) return out;
   if (!it->is_object()) return invalid(std::string("Parameter ") + key + " must be a map.");
   for (const auto& [k, v] : it->items()) {
     if (!v.is_string()) {
@@ -96,8 +103,8 @@ sdk::Result<std::map<std::string, std::string>> Input::string_map(const char* ke
 
 sdk::Result<sdk::MessageAttributes> Input::message_attributes(const char* key) const {
   sdk::MessageAttributes out;
+  if (absent_or_empty(object_, key)) return out;
   auto it = object_.find(key);
-  if (it == object_.end() || it->is_null()) return out;
   if (!it->is_object()) return invalid(std::string("Parameter ") + key + " must be a map.");
   for (const auto& [name, v] : it->items()) {
     if (!v.is_object()) {
@@ -116,11 +123,13 @@ sdk::Result<sdk::MessageAttributes> Input::message_attributes(const char* key) c
     if (!binary_value.ok()) return binary_value.error();
     if (value.is_binary()) {
       if (!binary_value->has_value()) {
-        return invalid("The message attribute '" + name + "' with type 'Binary' must use field 'Binary'.");
+        return invalid("The message attribute '" + name +
+                       "' with type 'Binary' must use field 'Binary'.");
       }
       auto decoded = base64_decode(**binary_value);
       if (!decoded) {
-        return invalid("The message attribute '" + name + "' has a BinaryValue that is not valid base64.");
+        return invalid("The message attribute '" + name +
+                       "' has a BinaryValue that is not valid base64.");
       }
       value.value = std::move(*decoded);
     } else {
@@ -129,9 +138,10 @@ sdk::Result<sdk::MessageAttributes> Input::message_attributes(const char* key) c
           return invalid("The message attribute '" + name + "' with type '" + value.data_type +
                          "' must use field 'String'.");
         }
-        return invalid("The message attribute '" + name +
-                       "' must contain non-empty message attribute value for message attribute type '" +
-                       value.data_type + "'.");
+        return invalid(
+            "The message attribute '" + name +
+            "' must contain non-empty message attribute value for message attribute type '" +
+            value.data_type + "'.");
       }
       value.value = std::move(**string_value);
     }
@@ -142,8 +152,8 @@ sdk::Result<sdk::MessageAttributes> Input::message_attributes(const char* key) c
 
 sdk::Result<std::vector<json>> Input::entries(const char* key) const {
   std::vector<json> out;
+  if (absent_or_empty(object_, key)) return out;
   auto it = object_.find(key);
-  if (it == object_.end() || it->is_null()) return out;
   if (!it->is_array()) return invalid(std::string("Parameter ") + key + " must be a list.");
   for (const auto& v : *it) {
     if (!v.is_object()) return invalid(std::string("Each of ") + key + " must be a structure.");
@@ -166,7 +176,8 @@ sdk::Result<std::string> queue_name_from(const Input& input, const std::string& 
     const auto slash = text.find('/');
     text = slash == std::string_view::npos ? std::string_view() : text.substr(slash);
   }
-  if (const auto q = text.find_first_of("?#"); q != std::string_view::npos) text = text.substr(0, q);
+  if (const auto q = text.find_first_of("?#"); q != std::string_view::npos)
+    text = text.substr(0, q);
   while (!text.empty() && text.back() == '/') text.remove_suffix(1);
   const auto last = text.rfind('/');
   if (last != std::string_view::npos) text.remove_prefix(last + 1);

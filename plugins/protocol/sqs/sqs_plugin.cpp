@@ -16,8 +16,8 @@ constexpr sdk::OptionSpec kOptions[] = {
      "largest accepted request body (a 1 MiB message grows when encoded)", 1024, 1 << 30},
     {"idle_timeout_seconds", sdk::OptionType::kInt, "75",
      "close idle keep-alive connections and stalled requests after this", 1, 86400},
-    {"read_timeout_seconds", sdk::OptionType::kInt, "30", "time allowed to write a reply", 1,
-     3600},
+    {"read_timeout_seconds", sdk::OptionType::kInt, "30", "time allowed to write a reply", 1, 3600},
+    {"io_threads", sdk::OptionType::kInt, "2", "threads serving connections", 1, 256},
     {"shutdown_grace_seconds", sdk::OptionType::kInt, "25",
      "on stop, wait this long for requests in progress (long polls)", 0, 3600},
 };

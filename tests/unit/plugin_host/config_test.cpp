@@ -27,7 +27,6 @@ TEST(Config, EmptyFileGivesEveryDefault) {
   EXPECT_EQ(config->broker.dedup_window, defaults.dedup_window);
   EXPECT_TRUE(config->host.plugin_dirs.empty());
   EXPECT_EQ(config->host.log_level, sdk::LogLevel::kInfo);
-  EXPECT_EQ(config->host.io_threads, 2u);
   EXPECT_TRUE(config->protocols.empty());
 }
 
@@ -63,12 +62,11 @@ dedup_window_ms = 60000
 
 TEST(Config, BrokerSectionSetsTheHostOptions) {
   auto config = parse_config(
-      "[broker]\nlog_level = \"debug\"\nio_threads = 3\nplugin_dirs = [\"plugins\", "
+      "[broker]\nlog_level = \"debug\"\nplugin_dirs = [\"plugins\", "
       "\"/opt/sluice/lib\", \"../lib\"]\n",
       kFile);
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->host.log_level, sdk::LogLevel::kDebug);
-  EXPECT_EQ(config->host.io_threads, 3u);
   EXPECT_EQ(config->host.plugin_dirs, (std::vector<std::filesystem::path>{
                                           "/etc/sluice/plugins", "/opt/sluice/lib", "/etc/lib"}));
 }
@@ -90,8 +88,9 @@ TEST(Config, WrongTypeNamesExpectedAndFound) {
 }
 
 TEST(Config, OutOfRangeIntegerNamesTheRange) {
-  EXPECT_EQ(error_of("[broker]\nio_threads = 0\n"),
-            "/etc/sluice/sluice.toml:2: broker.io_threads: out of range: expected 1..256, found 0");
+  EXPECT_EQ(error_of("[broker]\nmax_append_batch = 0\n"),
+            "/etc/sluice/sluice.toml:2: broker.max_append_batch: out of range: expected 1..100000, "
+            "found 0");
 }
 
 TEST(Config, BadLogLevelListsTheLevels) {
@@ -112,13 +111,13 @@ TEST(Config, ShortReceiptSecretIsRefused) {
 }
 
 TEST(Config, SyntaxErrorHasTheSameShape) {
-  const std::string error = error_of("[broker]\nregion = \"us-east-1\nio_threads = 2\n");
+  const std::string error = error_of("[broker]\nregion = \"us-east-1\nstorage_threads = 2\n");
   EXPECT_EQ(error.rfind("/etc/sluice/sluice.toml:2: syntax error: ", 0), 0u) << error;
   EXPECT_EQ(error.find('\n'), std::string::npos);
 }
 
 TEST(Config, FirstProblemInFileOrderIsReported) {
-  EXPECT_EQ(error_of("[broker]\nstorage_threads = 0\nio_threads = 0\n"),
+  EXPECT_EQ(error_of("[broker]\nstorage_threads = 0\nmax_append_batch = 0\n"),
             "/etc/sluice/sluice.toml:2: broker.storage_threads: out of range: expected 1..256, "
             "found 0");
 }

@@ -26,9 +26,10 @@ TEST(QueryDecoder, RejectsBrokenEscapes) {
 }
 
 TEST(QueryDecoder, FlattenedAttributeMapBecomesAnObject) {
-  auto in = query_to_input("CreateQueue", parse("QueueName=q&Attribute.1.Name=VisibilityTimeout&"
-                                                "Attribute.1.Value=40&Attribute.2.Name=DelaySeconds&"
-                                                "Attribute.2.Value=5&Tag.1.Key=team&Tag.1.Value=a"));
+  auto in =
+      query_to_input("CreateQueue", parse("QueueName=q&Attribute.1.Name=VisibilityTimeout&"
+                                          "Attribute.1.Value=40&Attribute.2.Name=DelaySeconds&"
+                                          "Attribute.2.Value=5&Tag.1.Key=team&Tag.1.Value=a"));
   EXPECT_EQ(in["QueueName"], "q");
   EXPECT_EQ(in["Attributes"], (json{{"VisibilityTimeout", "40"}, {"DelaySeconds", "5"}}));
   EXPECT_EQ(in["tags"], (json{{"team", "a"}}));
@@ -75,8 +76,9 @@ TEST(QueryDecoder, ReceiveMessageNameLists) {
 }
 
 TEST(QueryDecoder, PermissionListsUseTheirQueryNames) {
-  auto in = query_to_input("AddPermission", parse("Label=l&AWSAccountId.1=1&ActionName.1=SendMessage"
-                                                  "&ActionName.2=ReceiveMessage"));
+  auto in =
+      query_to_input("AddPermission", parse("Label=l&AWSAccountId.1=1&ActionName.1=SendMessage"
+                                            "&ActionName.2=ReceiveMessage"));
   EXPECT_EQ(in["AWSAccountIds"], (json{"1"}));
   EXPECT_EQ(in["Actions"], (json{"SendMessage", "ReceiveMessage"}));
 }

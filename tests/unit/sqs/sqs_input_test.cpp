@@ -30,9 +30,7 @@ TEST(SqsInput, RequiredStringReportsMissingParameter) {
 }
 
 TEST(SqsInput, QueueUrlMayBeAFullUrlAPathOrABareName) {
-  const auto name = [](json j, std::string path = "") {
-    return *queue_name_from(Input(j), path);
-  };
+  const auto name = [](json j, std::string path = "") { return *queue_name_from(Input(j), path); };
   EXPECT_EQ(name({{"QueueUrl", "http://h:9324/000000000000/q1"}}), "q1");
   EXPECT_EQ(name({{"QueueUrl", "https://sqs.us-east-1.amazonaws.com/1/q2/"}}), "q2");
   EXPECT_EQ(name({{"QueueUrl", "q3.fifo"}}), "q3.fifo");

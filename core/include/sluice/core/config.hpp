@@ -59,8 +59,6 @@ struct HostOptions {
   // Absolute folders to search for plugins, in order. Empty: the folder of the sluiced binary.
   std::vector<std::filesystem::path> plugin_dirs;
   sdk::LogLevel log_level = sdk::LogLevel::kInfo;
-  // Threads that run the front ends' asio io_context.
-  std::uint32_t io_threads = 2;
 };
 
 struct SluiceConfig {

@@ -24,7 +24,7 @@ class SchemaFrontEnd final : public sdk::ProtocolFrontEnd {
                          " ratio=" + std::to_string(context.config.get_double("ratio")) +
                          " users=" + users);
   }
-  sdk::Status start(boost::asio::io_context&, sdk::BrokerApi&) override { return {}; }
+  sdk::Status start(sdk::BrokerApi&) override { return {}; }
   void stop() override { context_.logger.info("stopped " + std::string(context_.instance_name)); }
 
  private:
