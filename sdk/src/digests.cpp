@@ -21,7 +21,9 @@ std::string to_hex(const unsigned char* data, unsigned int size) {
 // A streaming EVP digest; OpenSSL's one-shot MD5() is deprecated in 3.0.
 class Digest {
  public:
-  explicit Digest(const EVP_MD* md) : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, md, nullptr); }
+  explicit Digest(const EVP_MD* md) : ctx_(EVP_MD_CTX_new()) {
+    EVP_DigestInit_ex(ctx_, md, nullptr);
+  }
   ~Digest() { EVP_MD_CTX_free(ctx_); }
   Digest(const Digest&) = delete;
   Digest& operator=(const Digest&) = delete;

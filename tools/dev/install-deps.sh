@@ -11,6 +11,7 @@ BUILD_PACKAGES=(
   libprotobuf-dev protobuf-compiler libssl-dev
   libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev
+  librocksdb-dev
 )
 # Test-only: the real SQS clients the client tests drive (Debian's AWS CLI v2 and boto3 speak the
 # query protocol; the npm AWS SDK speaks JSON) and Node.js to run the latter.

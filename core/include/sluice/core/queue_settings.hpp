@@ -23,13 +23,13 @@ struct QueueSettings {
   std::string arn;
   bool fifo = false;
   std::uint64_t generation = 0;
-  std::int32_t delay_seconds = 0;                 // 0..900
-  std::int32_t maximum_message_size = 1048576;    // 1024..1048576
-  std::int32_t message_retention_period = 345600; // 60..1209600
-  std::int32_t receive_wait_time_seconds = 0;     // 0..20
-  std::int32_t visibility_timeout = 30;           // 0..43200
-  bool content_based_deduplication = false;      // FIFO
-  DedupScope dedup_scope = DedupScope::kQueue;    // FIFO
+  std::int32_t delay_seconds = 0;                  // 0..900
+  std::int32_t maximum_message_size = 1048576;     // 1024..1048576
+  std::int32_t message_retention_period = 345600;  // 60..1209600
+  std::int32_t receive_wait_time_seconds = 0;      // 0..20
+  std::int32_t visibility_timeout = 30;            // 0..43200
+  bool content_based_deduplication = false;        // FIFO
+  DedupScope dedup_scope = DedupScope::kQueue;     // FIFO
   std::optional<RedrivePolicy> redrive;
   sdk::TimePoint created_at;
 };

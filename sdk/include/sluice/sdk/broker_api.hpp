@@ -30,8 +30,8 @@ using StatusCompletion = std::function<void(Status)>;
 
 // Who is calling, as the front end (and its auth plugin) established it.
 struct RequestContext {
-  std::string principal;  // authenticated identity; empty when auth is off
-  std::string sender_id;  // what SenderId reports for messages sent by this caller
+  std::string principal;     // authenticated identity; empty when auth is off
+  std::string sender_id;     // what SenderId reports for messages sent by this caller
   std::string trace_header;  // transport-level trace header (X-Amzn-Trace-Id), if any
 };
 
@@ -58,7 +58,7 @@ struct NamePage {
 
 struct ReceiveRequest {
   std::string queue;
-  std::uint32_t max_messages = 1;                 // 1..10
+  std::uint32_t max_messages = 1;                  // 1..10
   std::optional<std::int32_t> visibility_seconds;  // default: the queue's VisibilityTimeout
   std::optional<std::int32_t> wait_seconds;        // default: ReceiveMessageWaitTimeSeconds
   std::string attempt_id;                          // FIFO ReceiveRequestAttemptId
@@ -71,7 +71,7 @@ struct VisibilityEntry {
 
 struct MoveTaskRequest {
   std::string source_arn;
-  std::string destination_arn;                       // empty: back to each message's source
+  std::string destination_arn;                          // empty: back to each message's source
   std::optional<std::int32_t> max_messages_per_second;  // 1..500; empty: as fast as the store goes
 };
 
@@ -91,7 +91,8 @@ struct MoveTaskInfo {
 class Consumer {
  public:
   virtual ~Consumer() = default;
-  // `count` deliveries were acknowledged or released by the client: the window reopens by that much.
+  // `count` deliveries were acknowledged or released by the client: the window reopens by that
+  // much.
   virtual void settle(std::uint32_t count) = 0;
   // Changes the window (0 = unlimited).
   virtual void set_prefetch(std::uint32_t prefetch) = 0;
@@ -130,8 +131,7 @@ class BrokerApi {
                                     Completion<AttributeMap> done) = 0;
   virtual void set_queue_attributes(const RequestContext& ctx, std::string queue,
                                     AttributeMap attributes, StatusCompletion done) = 0;
-  virtual void purge_queue(const RequestContext& ctx, std::string queue,
-                           StatusCompletion done) = 0;
+  virtual void purge_queue(const RequestContext& ctx, std::string queue, StatusCompletion done) = 0;
   virtual void tag_queue(const RequestContext& ctx, std::string queue, TagMap tags,
                          StatusCompletion done) = 0;
   virtual void untag_queue(const RequestContext& ctx, std::string queue,
@@ -170,8 +170,8 @@ class BrokerApi {
                                Completion<std::string> done) = 0;  // -> task handle
   virtual void cancel_move_task(const RequestContext& ctx, std::string task_handle,
                                 Completion<std::uint64_t> done) = 0;  // -> messages moved
-  virtual void list_move_tasks(const RequestContext& ctx, std::string source_arn,
-                               std::uint32_t max, Completion<std::vector<MoveTaskInfo>> done) = 0;
+  virtual void list_move_tasks(const RequestContext& ctx, std::string source_arn, std::uint32_t max,
+                               Completion<std::vector<MoveTaskInfo>> done) = 0;
 
   // --- Naming ---
   // The ARN of a queue name, and the queue name of an ARN (kResourceNotFound if not ours).

@@ -11,9 +11,9 @@
 #include <memory>
 #include <string_view>
 
+#include <google/protobuf/stubs/common.h>
 #include <boost/config.hpp>
 #include <boost/version.hpp>
-#include <google/protobuf/stubs/common.h>
 
 #include "sluice/sdk/auth.hpp"
 #include "sluice/sdk/config.hpp"
@@ -46,12 +46,12 @@ struct BuildFingerprint {
 
 // The fingerprint of whatever translation unit expands it: the host and each plugin expand it
 // in their own build and the loader compares the two.
-#define SLUICE_BUILD_FINGERPRINT                                                         \
-  ::sluice::sdk::BuildFingerprint {                                                      \
-    "gcc " SLUICE_STRINGIFY(__GNUC__) "." SLUICE_STRINGIFY(__GNUC_MINOR__),              \
-        "libstdc++ " SLUICE_STRINGIFY(_GLIBCXX_RELEASE) " cxx11abi " SLUICE_STRINGIFY(   \
-            _GLIBCXX_USE_CXX11_ABI),                                                     \
-        BOOST_VERSION, GOOGLE_PROTOBUF_VERSION                                           \
+#define SLUICE_BUILD_FINGERPRINT                                                       \
+  ::sluice::sdk::BuildFingerprint {                                                    \
+    "gcc " SLUICE_STRINGIFY(__GNUC__) "." SLUICE_STRINGIFY(__GNUC_MINOR__),            \
+        "libstdc++ " SLUICE_STRINGIFY(_GLIBCXX_RELEASE) " cxx11abi " SLUICE_STRINGIFY( \
+            _GLIBCXX_USE_CXX11_ABI),                                                   \
+        BOOST_VERSION, GOOGLE_PROTOBUF_VERSION                                         \
   }
 
 // Everything the host hands a plugin when it creates one. Valid for the plugin object's lifetime.
@@ -86,9 +86,10 @@ struct PluginDescriptor {
 
 }  // namespace sluice::sdk
 
-// Exports `descriptor` (a namespace-scope PluginDescriptor) from a plugin library, once per library.
-#define SLUICE_EXPORT_PLUGIN(descriptor)                                              \
-  extern "C" BOOST_SYMBOL_EXPORT const ::sluice::sdk::PluginDescriptor*               \
-  sluice_plugin_descriptor() {                                                        \
-    return &(descriptor);                                                             \
+// Exports `descriptor` (a namespace-scope PluginDescriptor) from a plugin library, once per
+// library.
+#define SLUICE_EXPORT_PLUGIN(descriptor)                                \
+  extern "C" BOOST_SYMBOL_EXPORT const ::sluice::sdk::PluginDescriptor* \
+  sluice_plugin_descriptor() {                                          \
+    return &(descriptor);                                               \
   }

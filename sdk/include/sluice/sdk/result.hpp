@@ -1,6 +1,7 @@
 // Errors as values. Every call that can fail across a plugin boundary returns a Result<T> or a
 // Status; exceptions never cross it. An ErrorCode is protocol-neutral: front ends map it onto the
-// wire with sqs_error() / amqp_reply_code() so every front end reports the same failure the same way.
+// wire with sqs_error() / amqp_reply_code() so every front end reports the same failure the same
+// way.
 #pragma once
 
 #include <cstdint>
@@ -15,9 +16,9 @@ namespace sluice::sdk {
 enum class ErrorCode : std::uint16_t {
   // Queue addressing
   kQueueDoesNotExist = 1,
-  kQueueAlreadyExists,     // same name, different attributes
-  kQueueDeletedRecently,   // re-created within 60 s of deletion
-  kPurgeQueueInProgress,   // second purge within 60 s
+  kQueueAlreadyExists,    // same name, different attributes
+  kQueueDeletedRecently,  // re-created within 60 s of deletion
+  kPurgeQueueInProgress,  // second purge within 60 s
   // Request validation
   kInvalidAttributeName,
   kInvalidAttributeValue,
@@ -31,11 +32,12 @@ enum class ErrorCode : std::uint16_t {
   kInvalidBatchEntryId,
   kBatchRequestTooLong,
   // Message state
-  kReceiptHandleIsInvalid,  // forged, malformed, from another queue, or superseded by a later receive
+  kReceiptHandleIsInvalid,  // forged, malformed, from another queue, or superseded by a later
+                            // receive
   kMessageNotInflight,      // visibility change on a message nobody holds
   kOverLimit,               // in-flight limit reached
   kResourceNotFound,        // message move task or ARN unknown
-  kUnsupportedOperation,    // valid request the queue's state does not allow (e.g. second move task)
+  kUnsupportedOperation,  // valid request the queue's state does not allow (e.g. second move task)
   // Concurrency between brokers sharing a store
   kConflict,  // optimistic update lost a race; the caller re-reads and retries
   // Security
@@ -77,7 +79,8 @@ inline Error make_error(ErrorCode code, std::string message) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value)
+      : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   Result(Error error) : data_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const { return data_.index() == 0; }

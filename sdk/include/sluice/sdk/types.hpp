@@ -49,9 +49,9 @@ struct NewMessage {
 
 // The store's answer for one appended message.
 struct AppendOutcome {
-  std::string message_id;     // on a duplicate: the id of the original message
-  std::string sequence;       // FIFO: decimal sequence number, strictly increasing per queue
-  bool duplicate = false;     // true if the dedup key was seen within the window; nothing stored
+  std::string message_id;  // on a duplicate: the id of the original message
+  std::string sequence;    // FIFO: decimal sequence number, strictly increasing per queue
+  bool duplicate = false;  // true if the dedup key was seen within the window; nothing stored
 };
 
 struct AppendSpec {
@@ -63,7 +63,7 @@ struct AppendSpec {
 struct Delivery {
   std::string message_id;
   std::string envelope;
-  std::string receipt;  // opaque, store-defined; identifies this delivery and no other
+  std::string receipt;   // opaque, store-defined; identifies this delivery and no other
   std::string sequence;  // FIFO only
   std::string group_id;
   std::string dedup_key;
@@ -81,7 +81,8 @@ struct ClaimSpec {
   // Dead-lettering: when > 0, a message already delivered max_receives times is moved to
   // `dead_letter_queue` instead of being delivered again, in the same atomic step, and gets
   // dead_letter_source = this queue. If that queue does not exist the message is delivered as if
-  // no limit were set (the core logs it); max_receives > 0 with an empty name is kInvalidParameterValue.
+  // no limit were set (the core logs it); max_receives > 0 with an empty name is
+  // kInvalidParameterValue.
   std::uint32_t max_receives = 0;
   std::string dead_letter_queue;
   // FIFO DLQs restart retention when a message enters them; standard ones keep the original time.
