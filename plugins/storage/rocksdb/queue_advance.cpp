@@ -1,0 +1,127 @@
+#include "queue_advance.hpp"
+
+#include <limits>
+#include <memory>
+
+#include "key_codec.hpp"
+#include "queue_txn.hpp"
+#include "status_macros.hpp"
+
+namespace sluice::plugins::rocksdb {
+namespace {
+
+// Entries moved per batch, so a million messages becoming visible at once never build one
+// enormous batch.
+constexpr std::size_t kChunk = 4096;
+
+sdk::Error corrupt_key(const QueueHandle& queue, std::string_view index) {
+  return sdk::make_error(sdk::ErrorCode::kInternal,
+                         "queue '" + queue.name + "': malformed key in its " + std::string(index));
+}
+
+// One chunk of kPending -> kReady moves. Sets *more if the chunk filled up.
+sdk::Status advance_pending(Database& db, QueueHandle& queue, sdk::TimePoint now, bool* more) {
+  QueueTxn txn(db);
+  QueueState& state = txn.stage(queue);
+  const std::string lower = floor_seek(queue.id, Tag::kPending, state.floors.get(Floor::kPending));
+  const std::string upper = tag_limit(queue.id, Tag::kPending);
+  const rdb::Slice lower_slice(lower), upper_slice(upper);
+  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
+  std::size_t moved = 0;
+  *more = false;
+  for (it->Seek(lower_slice); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const auto at = component_of(key);
+    const auto seq = ordered_seq_of(key);
+    if (!at || !seq) return corrupt_key(queue, "pending index");
+    if (time_from_component(*at) > now || moved == kChunk) {
+      *more = moved == kChunk && time_from_component(*at) <= now;
+      state.floors.raise(Floor::kPending, {*at, *seq});
+      break;
+    }
+    txn.batch().Delete(db.index(), it->key());
+    txn.batch().Put(db.index(), ordered_key(queue.id, Tag::kReady, *at, *seq), it->value());
+    state.floors.note_insert(Floor::kReady, {*at, *seq});
+    const bool received = it->value().size() == 1 && it->value()[0] == kFlagReceived;
+    auto& counter = received ? state.counters.pending_in_flight : state.counters.pending_delayed;
+    if (counter > 0) --counter;
+    ++state.counters.ready;
+    ++moved;
+  }
+  if (!it->status().ok()) return storage_error("scan", it->status());
+  if (!it->Valid()) state.floors.raise(Floor::kPending, kPastEnd);
+  return txn.commit("advancing visibility", false);
+}
+
+// One chunk of waiting FIFO groups -> claimable heads.
+sdk::Status advance_waiting(Database& db, QueueHandle& queue, sdk::TimePoint now, bool* more) {
+  QueueTxn txn(db);
+  QueueState& state = txn.stage(queue);
+  const std::string lower = floor_seek(queue.id, Tag::kWaiting, state.floors.get(Floor::kWaiting));
+  const std::string upper = tag_limit(queue.id, Tag::kWaiting);
+  const rdb::Slice lower_slice(lower), upper_slice(upper);
+  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
+  std::size_t moved = 0;
+  *more = false;
+  for (it->Seek(lower_slice); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const auto at = component_of(key);
+    const auto head = ordered_seq_of(key);
+    if (!at || !head) return corrupt_key(queue, "waiting-group index");
+    if (time_from_component(*at) > now || moved == kChunk) {
+      *more = moved == kChunk && time_from_component(*at) <= now;
+      state.floors.raise(Floor::kWaiting, {*at, *head});
+      break;
+    }
+    const std::string group = it->value().ToString();
+    txn.batch().Delete(db.index(), it->key());
+    ++moved;
+    SLUICE_RDB_ASSIGN_OR_RETURN(auto bytes, txn.get(db.index(), group_row_key(queue.id, group)));
+    auto row = bytes ? decode_group_row(*bytes) : std::nullopt;
+    // An entry that no longer matches its group's row is stale: dropping it is the repair.
+    if (!row || row->slot != GroupSlot::kWaiting || row->indexed_head != *head ||
+        time_component(row->ready_at) != *at) {
+      continue;
+    }
+    row->slot = GroupSlot::kHead;
+    txn.batch().Put(db.index(), head_key(queue.id, *head), group);
+    txn.batch().Put(db.index(), group_row_key(queue.id, group), encode(*row));
+    state.floors.note_insert(Floor::kHeads, {*head, 0});
+  }
+  if (!it->status().ok()) return storage_error("scan", it->status());
+  if (!it->Valid()) state.floors.raise(Floor::kWaiting, kPastEnd);
+  return txn.commit("advancing FIFO groups", false);
+}
+
+}  // namespace
+
+sdk::Status advance_queue(Database& db, QueueHandle& queue, sdk::TimePoint now) {
+  queue.state.see(now);
+  bool more = true;
+  while (more) SLUICE_RDB_RETURN_IF_ERROR(advance_pending(db, queue, now, &more));
+  if (!queue.fifo) return sdk::Status::Ok();
+  more = true;
+  while (more) SLUICE_RDB_RETURN_IF_ERROR(advance_waiting(db, queue, now, &more));
+  return sdk::Status::Ok();
+}
+
+sdk::Result<sdk::QueueCounts> count_queue(Database& db, QueueHandle& queue, sdk::TimePoint now) {
+  SLUICE_RDB_RETURN_IF_ERROR(advance_queue(db, queue, now));
+  const QueueCounters& counters = queue.state.counters;
+  sdk::QueueCounts counts{counters.ready, counters.pending_in_flight, counters.pending_delayed};
+  const std::uint64_t now_at = time_component(now);
+  if (now_at == std::numeric_limits<std::uint64_t>::max()) return counts;
+  const std::string lower = ordered_seek(queue.id, Tag::kReady, now_at + 1);
+  const std::string upper = tag_limit(queue.id, Tag::kReady);
+  const rdb::Slice lower_slice(lower), upper_slice(upper);
+  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
+  for (it->Seek(lower_slice); it->Valid(); it->Next()) {
+    if (counts.visible > 0) --counts.visible;
+    const bool received = it->value().size() == 1 && it->value()[0] == kFlagReceived;
+    ++(received ? counts.in_flight : counts.delayed);
+  }
+  if (!it->status().ok()) return storage_error("scan", it->status());
+  return counts;
+}
+
+}  // namespace sluice::plugins::rocksdb

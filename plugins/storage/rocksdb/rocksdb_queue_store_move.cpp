@@ -1,0 +1,185 @@
+// RocksDbQueueStore::move: redriving messages out of a (dead-letter) queue. Each run of messages
+// bound for one destination moves in one transaction under both queue locks, so a message is
+// never in both queues and never in none.
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <optional>
+
+#include "key_codec.hpp"
+#include "queue_advance.hpp"
+#include "queue_handle.hpp"
+#include "queue_txn.hpp"
+#include "queue_writer.hpp"
+#include "rocksdb_database.hpp"
+#include "rocksdb_queue_store.hpp"
+#include "status_macros.hpp"
+#include "store_guard.hpp"
+
+namespace sluice::plugins::rocksdb {
+namespace {
+
+using sdk::ErrorCode;
+using sdk::make_error;
+
+// Messages moved per transaction at most.
+constexpr std::uint32_t kMaxPerTransaction = 256;
+
+sdk::Error move_onto_itself(std::string_view from) {
+  return make_error(ErrorCode::kInvalidParameterValue,
+                    "cannot move messages from queue '" + std::string(from) + "' onto itself");
+}
+
+sdk::Error missing(std::string_view what, const QueueHandle& queue, std::uint64_t seq) {
+  return make_error(ErrorCode::kInternal, "queue '" + queue.name + "': message seq " +
+                                              std::to_string(seq) + " has no " + std::string(what));
+}
+
+struct Oldest {
+  std::string dead_letter_source;
+  std::string message_id;
+};
+
+// The oldest visible message of `source` (advanced to `now`), if any.
+sdk::Result<std::optional<Oldest>> peek_oldest(Database& db, QueueHandle& source,
+                                               sdk::TimePoint now) {
+  SLUICE_RDB_RETURN_IF_ERROR(advance_queue(db, source, now));
+  const std::string lower =
+      floor_seek(source.id, Tag::kReady, source.state.floors.get(Floor::kReady));
+  const std::string upper = tag_limit(source.id, Tag::kReady);
+  const rdb::Slice lower_slice(lower), upper_slice(upper);
+  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
+  it->Seek(lower_slice);
+  if (!it->status().ok()) return storage_error("scan", it->status());
+  if (!it->Valid()) return std::optional<Oldest>();
+  const std::string_view key(it->key().data(), it->key().size());
+  const auto at = component_of(key);
+  const auto seq = ordered_seq_of(key);
+  if (!at || !seq || time_from_component(*at) > now) return std::optional<Oldest>();
+  SLUICE_RDB_ASSIGN_OR_RETURN(auto bytes, db.get(db.messages(), message_key(source.id, *seq)));
+  auto body = bytes ? decode_message_body(*bytes) : std::nullopt;
+  if (!body) return missing("body", source, *seq);
+  return std::optional<Oldest>(Oldest{std::move(body->dead_letter_source), body->message_id});
+}
+
+// Moves the oldest visible messages of `source` to `destination`, up to `budget`, in one
+// transaction; unless `fixed`, only the leading run whose dead_letter_source names
+// `destination`. Sets *source_empty once no visible message is left.
+sdk::Result<std::uint32_t> move_run(Database& db, QueueHandle& source, QueueHandle& destination,
+                                    bool fixed, const sdk::MoveSpec& spec, std::uint32_t budget,
+                                    bool* source_empty) {
+  SLUICE_RDB_RETURN_IF_ERROR(advance_queue(db, source, spec.now));
+  QueueTxn txn(db);
+  QueueWriter from(txn, source);
+  QueueWriter to(txn, destination);
+  const std::string lower =
+      floor_seek(source.id, Tag::kReady, from.state().floors.get(Floor::kReady));
+  const std::string upper = tag_limit(source.id, Tag::kReady);
+  const rdb::Slice lower_slice(lower), upper_slice(upper);
+  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
+  std::map<std::string, GroupRow> groups;  // FIFO source: rows of the groups touched
+  std::uint32_t moved = 0;
+  *source_empty = false;
+  for (it->Seek(lower_slice); it->Valid() && moved < budget; it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const auto at = component_of(key);
+    const auto seq = ordered_seq_of(key);
+    if (!at || !seq) {
+      return make_error(ErrorCode::kInternal,
+                        "queue '" + source.name + "': malformed key in its ready index");
+    }
+    if (time_from_component(*at) > spec.now) {
+      *source_empty = true;
+      break;
+    }
+    SLUICE_RDB_ASSIGN_OR_RETURN(auto state, from.read_state(*seq));
+    SLUICE_RDB_ASSIGN_OR_RETURN(auto body, from.read_body(*seq));
+    if (!state) return missing("state", source, *seq);
+    if (!body) return missing("body", source, *seq);
+    if (!fixed && body->dead_letter_source != destination.name) break;
+    GroupRow* row = nullptr;
+    if (source.fifo) {
+      auto [group, fresh] = groups.try_emplace(state->group_id);
+      if (fresh) {
+        SLUICE_RDB_ASSIGN_OR_RETURN(group->second, from.read_group(state->group_id));
+      }
+      row = &group->second;
+    }
+    SLUICE_RDB_RETURN_IF_ERROR(from.erase(*seq, *state, Placement::kReady, row));
+    body->dead_letter_source.clear();
+    MessageState arriving = *state;
+    arriving.receive_count = 0;
+    arriving.first_received_at = sdk::TimePoint{};
+    arriving.token = 0;
+    arriving.visible_at = spec.now;
+    SLUICE_RDB_RETURN_IF_ERROR(to.insert(*body, arriving, spec.now));
+    ++moved;
+  }
+  if (!it->status().ok()) return storage_error("scan", it->status());
+  if (!it->Valid()) *source_empty = true;
+  for (auto& [group, row] : groups) {
+    SLUICE_RDB_RETURN_IF_ERROR(from.reindex_group(group, row, spec.now));
+  }
+  SLUICE_RDB_RETURN_IF_ERROR(txn.commit("move"));
+  return moved;
+}
+
+}  // namespace
+
+sdk::Result<sdk::MoveResult> RocksDbQueueStore::move(std::string_view from,
+                                                     const sdk::MoveSpec& spec) {
+  return guarded("move", from, [&] { return move_unguarded(from, spec); });
+}
+
+sdk::Result<sdk::MoveResult> RocksDbQueueStore::move_unguarded(std::string_view from,
+                                                               const sdk::MoveSpec& spec) {
+  SLUICE_RDB_ASSIGN_OR_RETURN(HandlePtr source, require(from));
+  // Without spec.destination, each message goes back to its own dead_letter_source.
+  HandlePtr fixed_destination;
+  if (!spec.destination.empty()) {
+    SLUICE_RDB_ASSIGN_OR_RETURN(fixed_destination, find(spec.destination));
+    if (!fixed_destination) return no_such_queue(spec.destination);
+    if (fixed_destination == source) return move_onto_itself(from);
+  }
+
+  sdk::MoveResult result;
+  bool source_empty = false;
+  while (result.moved < spec.max_messages && !source_empty) {
+    HandlePtr destination = fixed_destination;
+    if (!destination) {
+      // Peek at the oldest message to learn where it goes, then lock that queue too.
+      std::optional<Oldest> oldest;
+      {
+        std::lock_guard lock(source->mutex());
+        SLUICE_RDB_RETURN_IF_ERROR(usable(*source));
+        SLUICE_RDB_ASSIGN_OR_RETURN(oldest, peek_oldest(*db_, *source, spec.now));
+      }
+      if (!oldest) break;
+      if (oldest->dead_letter_source.empty()) {
+        return make_error(ErrorCode::kInvalidParameterValue,
+                          "message " + oldest->message_id + " in queue '" + std::string(from) +
+                              "' was not dead-lettered, so it has no source queue to return to");
+      }
+      SLUICE_RDB_ASSIGN_OR_RETURN(destination, find(oldest->dead_letter_source));
+      if (!destination) return no_such_queue(oldest->dead_letter_source);
+      if (destination == source) return move_onto_itself(from);
+    }
+
+    QueuePairLock locks(*source, *destination);
+    SLUICE_RDB_RETURN_IF_ERROR(usable(*source));
+    SLUICE_RDB_RETURN_IF_ERROR(usable(*destination));
+    const std::uint32_t budget = std::min(spec.max_messages - result.moved, kMaxPerTransaction);
+    SLUICE_RDB_ASSIGN_OR_RETURN(const std::uint32_t moved,
+                                move_run(*db_, *source, *destination, fixed_destination != nullptr,
+                                         spec, budget, &source_empty));
+    result.moved += moved;
+  }
+
+  std::lock_guard lock(source->mutex());
+  SLUICE_RDB_RETURN_IF_ERROR(usable(*source));
+  SLUICE_RDB_ASSIGN_OR_RETURN(const sdk::QueueCounts counts, count_queue(*db_, *source, spec.now));
+  result.remaining = static_cast<std::uint32_t>(counts.visible);
+  return result;
+}
+
+}  // namespace sluice::plugins::rocksdb
