@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# sluiced runs with the default config, ignores SIGHUP, and shuts down gracefully, exit 0 within
+# sluiced runs with the default config (RocksDB store, SQS on 127.0.0.1:9324), ignores SIGHUP, and shuts down gracefully, exit 0 within
 # a few seconds, on SIGTERM and on SIGINT.
 # Usage: shutdown.sh SLUICED SOURCE_DIR
 set -euo pipefail
@@ -10,6 +10,8 @@ PID=""
 trap '[[ -n "$PID" ]] && kill -KILL "$PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 source "$(dirname "$0")/lib.sh"
 
+# The default config keeps RocksDB data under ./data: run where it is thrown away afterwards.
+cd "$WORK"
 for signal in TERM INT; do
   log="$WORK/sluiced-$signal.log"
   "$SLUICED" --config "$SOURCE_DIR/conf/sluice.toml" 2>"$log" &
