@@ -20,6 +20,9 @@ cat >"$work/sluice.toml" <<CONF
 [broker]
 region = "us-east-1"
 account_id = "000000000000"
+# Low enough that the tests can reach it and see OverLimit; no other test holds this many
+# messages in flight on one queue.
+in_flight_limit = 100
 
 [storage]
 plugin = "memory"

@@ -1,5 +1,6 @@
 #include "http_server.hpp"
 
+#include <array>
 #include <map>
 #include <optional>
 
@@ -7,7 +8,9 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
@@ -23,6 +26,7 @@ using tcp = net::ip::tcp;
 struct HttpServer::Shared {
   HttpServerOptions options;
   RequestHandler handler;
+  OversizeHandler oversize;
   std::mutex mu;
   std::condition_variable changed;
   std::size_t connections = 0;
@@ -80,25 +84,58 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   net::any_io_executor executor() { return stream_.get_executor(); }
 
  private:
+  // Headers first, so that a client waiting on `Expect: 100-continue` can be told to go on (or
+  // be refused before it sends a body that is too large), then the body.
   void read() {
     parser_.emplace();
     parser_->body_limit(shared_->options.max_body_bytes);
     parser_->header_limit(64 * 1024);
     stream_.expires_after(shared_->options.idle_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t /*bytes*/) {
+    if (ec == http::error::body_limit) return refuse_oversize();  // from Content-Length
+    if (ec) return close_if_idle(true);
+    if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+      continue_ = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     parser_->get().version());
+      http::async_write(stream_, *continue_,
+                        beast::bind_front_handler(&Session::on_continue, shared_from_this()));
+      return;
+    }
+    read_body();
+  }
+
+  void on_continue(beast::error_code ec, std::size_t /*bytes*/) {
+    continue_.reset();
+    if (ec) return close_if_idle(true);
+    read_body();
+  }
+
+  void read_body() {
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
+  // The reply to a body over the limit; the connection closes after it (the rest of the body is
+  // never parsed), draining what the client still sends.
+  void refuse_oversize() {
+    HttpRequest headers(std::move(parser_->get().base()));
+    version_ = headers.version();
+    keep_alive_ = false;
+    drain_after_write_ = true;
+    if (shared_->oversize) return write(shared_->oversize(headers));
+    HttpResponse res{http::status::payload_too_large, 11};
+    res.set(http::field::content_type, "text/plain");
+    res.body() =
+        "request body larger than " + std::to_string(shared_->options.max_body_bytes) + " bytes\n";
+    write(std::move(res));
+  }
+
   void on_read(beast::error_code ec, std::size_t /*bytes*/) {
-    if (ec == http::error::body_limit) {
-      HttpResponse res{http::status::payload_too_large, 11};
-      res.set(http::field::content_type, "text/plain");
-      res.body() = "request body larger than " + std::to_string(shared_->options.max_body_bytes) +
-                   " bytes\n";
-      keep_alive_ = false;
-      write(std::move(res));
-      return;
-    }
+    if (ec == http::error::body_limit) return refuse_oversize();  // chunked body grew too large
     if (ec) return close_if_idle(true);  // timeout, reset, end of stream or garbage
 
     HttpRequest request = parser_->release();
@@ -134,8 +171,32 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
     const bool keep = response_->keep_alive();
     response_.reset();
     mark_busy(false);
+    if (!ec && drain_after_write_) return start_drain();
     if (ec || !keep) return close_if_idle(true);
     read();
+  }
+
+  // Closing a socket with unread input makes the kernel send a reset, which can destroy the reply
+  // before the client reads it. So: stop sending, then read and discard (at most kMaxDrain bytes,
+  // within read_timeout) until the client closes its side.
+  static constexpr std::size_t kMaxDrain = 64 * 1024 * 1024;
+
+  void start_drain() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    buffer_.clear();
+    stream_.expires_after(shared_->options.read_timeout);
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(net::buffer(scratch_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                              self->drained_ += bytes;
+                              if (ec || self->drained_ > kMaxDrain)
+                                return self->close_if_idle(true);
+                              self->drain();
+                            });
   }
 
   void mark_busy(bool busy) {
@@ -154,6 +215,10 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<HttpResponse> response_;
+  std::shared_ptr<http::response<http::empty_body>> continue_;  // "100 Continue" being written
+  std::array<char, 16 * 1024> scratch_{};                       // drained input goes here
+  std::size_t drained_ = 0;
+  bool drain_after_write_ = false;
   std::shared_ptr<Shared> shared_;
   PeerInfo peer_;
   bool over_limit_;
@@ -162,10 +227,11 @@ class HttpServer::Session : public std::enable_shared_from_this<Session> {
   bool busy_ = false;  // guarded by shared_->mu
 };
 
-HttpServer::HttpServer(HttpServerOptions options, RequestHandler handler)
+HttpServer::HttpServer(HttpServerOptions options, RequestHandler handler, OversizeHandler oversize)
     : options_(std::move(options)), shared_(std::make_shared<Shared>()) {
   shared_->options = options_;
   shared_->handler = std::move(handler);
+  shared_->oversize = std::move(oversize);
 }
 
 HttpServer::~HttpServer() = default;

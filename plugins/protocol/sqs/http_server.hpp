@@ -1,7 +1,8 @@
-// A small HTTP/1.1 server on Boost.Beast for the SQS front end: keep-alive, a body limit enforced
-// while reading (a body is never buffered beyond it), idle and read timeouts, a connection limit
-// and a graceful stop. It knows nothing about SQS: each request goes to a RequestHandler, which
-// answers asynchronously from any thread.
+// A small HTTP/1.1 server on Boost.Beast for the SQS front end: keep-alive, `Expect:
+// 100-continue`, a body limit enforced while reading (a body is never buffered beyond it), idle
+// and read timeouts, a connection limit and a graceful stop. It knows nothing about SQS: each
+// request goes to a RequestHandler, which answers asynchronously from any thread, and a request
+// over the body limit goes to an OversizeHandler, which words the refusal.
 #pragma once
 
 #include <utility>  // before Asio under C++20 with Boost 1.74
@@ -36,6 +37,12 @@ struct PeerInfo {
 using RequestHandler = std::function<void(HttpRequest request, const PeerInfo& peer,
                                           std::function<void(HttpResponse)> respond)>;
 
+// Called on an I/O thread for a request whose body is over max_body_bytes, with the request's
+// headers only (the body is empty); returns the reply at once. The server sends it with
+// `Connection: close`, then reads and discards what the client is still sending, so the client
+// sees the reply instead of a connection reset. Unset: a plain-text 413.
+using OversizeHandler = std::function<HttpResponse(const HttpRequest& headers)>;
+
 struct HttpServerOptions {
   std::string address = "127.0.0.1";
   std::uint16_t port = 9324;
@@ -51,7 +58,7 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
-  HttpServer(HttpServerOptions options, RequestHandler handler);
+  HttpServer(HttpServerOptions options, RequestHandler handler, OversizeHandler oversize = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

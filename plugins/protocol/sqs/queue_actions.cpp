@@ -28,8 +28,17 @@ void SqsActions::delete_queue(SqsCall call, ActionDone done) {
 }
 
 void SqsActions::get_queue_url(SqsCall call, ActionDone done) {
+  const Input in(call.input);
   std::string name;
-  if (!take(Input(call.input).required_string("QueueName"), name, done)) return;
+  std::optional<std::string> owner;
+  if (!take(in.required_string("QueueName"), name, done)) return;
+  if (!take(in.string("QueueOwnerAWSAccountId"), owner, done)) return;
+  // This broker serves one account: another account's queue cannot exist here.
+  if (owner && !owner->empty() && *owner != account_id_) {
+    return fail(done, sdk::make_error(sdk::ErrorCode::kQueueDoesNotExist,
+                                      "The specified queue " + name +
+                                          " does not exist for account " + *owner + "."));
+  }
   broker_.get_queue(call.context, std::move(name),
                     [this, done, base = call.base_url](sdk::Result<sdk::QueueInfo> info) {
                       if (!info.ok()) return fail(done, info.error());

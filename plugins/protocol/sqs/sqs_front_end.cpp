@@ -79,6 +79,25 @@ HttpResponse encode(bool json_protocol, const std::string& action, const ActionO
                        request_id);
 }
 
+// JSON 1.0 when a POST says application/x-amz-json-1.x (ElasticMQ-style leniency on the minor
+// version); everything else is the query protocol (spec section 2.1).
+bool is_json_request(const HttpRequest& request) {
+  const auto field = request[http::field::content_type];
+  const std::string_view content_type(field.data(), field.size());
+  return request.method() == http::verb::post &&
+         content_type.rfind("application/x-amz-json-1.", 0) == 0;
+}
+
+constexpr std::string_view kTargetPrefix = "AmazonSQS.";
+
+// The action a JSON request names in X-Amz-Target, or "" when the header is missing or foreign.
+std::string json_action(const HttpRequest& request) {
+  const auto field = request["X-Amz-Target"];
+  const std::string_view header(field.data(), field.size());
+  return header.rfind(kTargetPrefix, 0) == 0 ? std::string(header.substr(kTargetPrefix.size()))
+                                             : std::string();
+}
+
 // The queue named by a request path: /<account>/<name>, /<name>, with or without a trailing '/'.
 std::string queue_from_path(std::string_view path) {
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
@@ -116,7 +135,8 @@ sdk::Status SqsFrontEnd::start(sdk::BrokerApi& broker) {
       options_.http,
       [this](HttpRequest request, const PeerInfo& peer, std::function<void(HttpResponse)> respond) {
         handle(std::move(request), peer, std::move(respond));
-      });
+      },
+      [this](const HttpRequest& headers) { return refuse_oversize(headers); });
   auto status = server_->start(*io_);
   if (!status.ok()) {
     server_.reset();
@@ -158,12 +178,43 @@ void SqsFrontEnd::run_io() {
   }
 }
 
+HttpResponse SqsFrontEnd::refuse_oversize(const HttpRequest& headers) const {
+  const bool json_protocol = is_json_request(headers);
+  // The body is unread, so the action is known only from X-Amz-Target or the URL's query string.
+  std::string action;
+  if (json_protocol) {
+    action = json_action(headers);
+  } else {
+    const std::string target(headers.target());
+    QueryParams params;
+    if (const auto q = target.find('?');
+        q != std::string::npos && decode_form(std::string_view(target).substr(q + 1), params)) {
+      if (auto it = params.find("Action"); it != params.end()) action = it->second;
+    }
+  }
+  if (!actions_->knows(action)) action.clear();
+  const std::string limit = std::to_string(options_.http.max_body_bytes);
+  // A batch this large is certainly over the 1 MiB batch limit: say so with the modeled error
+  // the SDKs map to a typed exception. Anything else is an invalid parameter. Either way HTTP
+  // 413 tells the truth about the transport.
+  WireError error = WireError::from(
+      action == "SendMessageBatch"
+          ? sdk::make_error(sdk::ErrorCode::kBatchRequestTooLong,
+                            "Batch requests cannot be longer than 1048576 bytes. This request's "
+                            "body is over the server's limit of " +
+                                limit + " bytes (max_body_bytes).")
+          : sdk::make_error(sdk::ErrorCode::kInvalidParameterValue,
+                            "One or more parameters are invalid. Reason: the request body is "
+                            "over the server's limit of " +
+                                limit + " bytes (max_body_bytes)."));
+  error.http_status = 413;
+  return encode(json_protocol, action, error, new_request_id());
+}
+
 void SqsFrontEnd::handle(HttpRequest request, const PeerInfo& peer,
                          std::function<void(HttpResponse)> respond) {
   const std::string request_id = new_request_id();
-  const std::string content_type(request[http::field::content_type]);
-  const bool json_protocol = request.method() == http::verb::post &&
-                             content_type.rfind("application/x-amz-json-1.", 0) == 0;
+  const bool json_protocol = is_json_request(request);
 
   const std::string target_text(request.target());
   const std::string_view target = target_text;
@@ -190,11 +241,9 @@ void SqsFrontEnd::handle(HttpRequest request, const PeerInfo& peer,
   };
 
   if (json_protocol) {
-    const std::string header(request["X-Amz-Target"]);
-    constexpr std::string_view kPrefix = "AmazonSQS.";
-    call.action = header.rfind(kPrefix, 0) == 0 ? header.substr(kPrefix.size()) : std::string();
+    call.action = json_action(request);
     if (!actions_->knows(call.action)) {
-      return reply(call.action, WireError::unknown_operation(header));
+      return reply(call.action, WireError::unknown_operation(std::string(request["X-Amz-Target"])));
     }
     const std::string& body = request.body();
     call.input = body.empty() ? json::object() : json::parse(body, nullptr, false);

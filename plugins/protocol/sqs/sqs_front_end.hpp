@@ -44,6 +44,8 @@ class SqsFrontEnd final : public sdk::ProtocolFrontEnd {
  private:
   void run_io();
   void handle(HttpRequest request, const PeerInfo& peer, std::function<void(HttpResponse)> respond);
+  // The SQS error, in the request's protocol, for a body over max_body_bytes (headers only).
+  HttpResponse refuse_oversize(const HttpRequest& headers) const;
 
   SqsFrontEndOptions options_;
   sdk::Logger& logger_;

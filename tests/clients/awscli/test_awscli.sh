@@ -36,6 +36,27 @@ grep -q "NonExistentQueue" <<<"$out" || fail "missing queue error: $out"
 if out=$(aws sqs receive-message --queue-url "$url" --max-number-of-messages 11 2>&1); then fail "11 accepted"; fi
 grep -q "InvalidParameterValue" <<<"$out" || fail "range error: $out"
 
+aws sqs set-queue-attributes --queue-url "$url" --attributes VisibilityTimeout=45,DelaySeconds=0
+[[ $(aws sqs get-queue-attributes --queue-url "$url" --attribute-names VisibilityTimeout \
+  --query Attributes.VisibilityTimeout --output text) == 45 ]] || fail "set-queue-attributes"
+aws sqs purge-queue --queue-url "$url"
+if out=$(aws sqs purge-queue --queue-url "$url" 2>&1); then fail "purged twice within 60 s"; fi
+grep -q "PurgeQueueInProgress" <<<"$out" || fail "purge pacing error: $out"
+if out=$(aws sqs change-message-visibility --queue-url "$url" --receipt-handle forged \
+  --visibility-timeout 5 2>&1); then fail "forged receipt accepted"; fi
+grep -q "ReceiptHandleIsInvalid" <<<"$out" || fail "forged receipt error: $out"
+
+fifo=$(aws sqs create-queue --queue-name "$name.fifo" \
+  --attributes FifoQueue=true,ContentBasedDeduplication=true --query QueueUrl --output text)
+aws sqs send-message --queue-url "$fifo" --message-body first --message-group-id g >/dev/null
+aws sqs send-message --queue-url "$fifo" --message-body second --message-group-id g >/dev/null
+bodies=$(aws sqs receive-message --queue-url "$fifo" --max-number-of-messages 10 \
+  --query 'Messages[].Body' --output text)
+[[ "$bodies" == $'first\tsecond' ]] || fail "fifo order: $bodies"
+if out=$(aws sqs send-message --queue-url "$fifo" --message-body x 2>&1); then fail "no group id"; fi
+grep -q "MissingParameter" <<<"$out" || fail "missing group id error: $out"
+aws sqs delete-queue --queue-url "$fifo"
+
 aws sqs delete-queue --queue-url "$url"
 if out=$(aws sqs delete-queue --queue-url "$url" 2>&1); then fail "deleted twice"; fi
 echo "awscli: all checks passed"

@@ -393,6 +393,302 @@ class FifoQueues(SqsTestCase):
         self.assertError("InvalidParameterValue", self.sqs.create_queue, QueueName=unique() + ".fifo")
 
 
+class QueueErrorPaths(SqsTestCase):
+    """The error paths of the queue-level actions, as botocore (query) reports them."""
+
+    def arn(self, url):
+        return self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+    def test_every_queue_action_on_a_missing_queue_is_non_existent_queue(self):
+        url = f"{ENDPOINT}/000000000000/{unique('gone')}"
+        calls = [
+            (self.sqs.delete_queue, {}),
+            (self.sqs.get_queue_attributes, {"AttributeNames": ["All"]}),
+            (self.sqs.set_queue_attributes, {"Attributes": {"DelaySeconds": "1"}}),
+            (self.sqs.purge_queue, {}),
+            (self.sqs.tag_queue, {"Tags": {"a": "b"}}),
+            (self.sqs.untag_queue, {"TagKeys": ["a"]}),
+            (self.sqs.list_queue_tags, {}),
+            (self.sqs.list_dead_letter_source_queues, {}),
+            (self.sqs.add_permission, {"Label": "l", "AWSAccountIds": ["111122223333"], "Actions": ["SendMessage"]}),
+            (self.sqs.remove_permission, {"Label": "l"}),
+            (self.sqs.send_message, {"MessageBody": "x"}),
+            (self.sqs.send_message_batch, {"Entries": [{"Id": "a", "MessageBody": "x"}]}),
+            (self.sqs.receive_message, {}),
+            (self.sqs.delete_message, {"ReceiptHandle": "r"}),
+            (self.sqs.delete_message_batch, {"Entries": [{"Id": "a", "ReceiptHandle": "r"}]}),
+            (self.sqs.change_message_visibility, {"ReceiptHandle": "r", "VisibilityTimeout": 1}),
+            (self.sqs.change_message_visibility_batch, {"Entries": [{"Id": "a", "ReceiptHandle": "r", "VisibilityTimeout": 1}]}),
+        ]
+        for fn, kwargs in calls:
+            with self.subTest(action=fn.__name__):
+                response = self.assertError("AWS.SimpleQueueService.NonExistentQueue", fn, QueueUrl=url, **kwargs)
+                self.assertEqual(response["Error"]["Type"], "Sender")
+                self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 400)
+
+    def test_queue_url_without_a_queue_is_an_invalid_address(self):
+        response = self.assertError("InvalidAddress", self.sqs.get_queue_attributes, QueueUrl=ENDPOINT + "/",
+                                    AttributeNames=["All"])
+        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 404)
+
+    def test_get_queue_url_of_another_account_is_non_existent_queue(self):
+        name = unique()
+        self.sqs.create_queue(QueueName=name)
+        self.assertEqual(self.sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId="000000000000")["QueueUrl"],
+                         f"{ENDPOINT}/000000000000/{name}")
+        self.assertError("AWS.SimpleQueueService.NonExistentQueue", self.sqs.get_queue_url, QueueName=name,
+                         QueueOwnerAWSAccountId="111122223333")
+
+    def test_list_queues_page_size_out_of_range(self):
+        self.assertError("InvalidParameterValue", self.sqs.list_queues, MaxResults=0)
+        self.assertError("InvalidParameterValue", self.sqs.list_queues, MaxResults=1001)
+
+    def test_attribute_names_that_do_not_apply_are_invalid(self):
+        url = self.new_queue()
+        self.assertError("InvalidAttributeName", self.sqs.get_queue_attributes, QueueUrl=url, AttributeNames=["Nope"])
+        self.assertError("InvalidAttributeName", self.sqs.set_queue_attributes, QueueUrl=url,
+                         Attributes={"QueueArn": "arn:aws:sqs:us-east-1:000000000000:x"})
+        self.assertError("InvalidAttributeName", self.sqs.set_queue_attributes, QueueUrl=url,
+                         Attributes={"FifoQueue": "true"})
+        self.assertError("InvalidAttributeName", self.sqs.create_queue, QueueName=unique(),
+                         Attributes={"FifoQueue": "false"})
+
+    def test_get_queue_attributes_without_names_returns_none(self):
+        url = self.new_queue()
+        self.assertNotIn("Attributes", self.sqs.get_queue_attributes(QueueUrl=url))
+
+    def test_fifo_queue_reports_its_fifo_attributes(self):
+        url = self.new_queue("f", fifo=True)
+        attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        self.assertEqual(attrs["FifoQueue"], "true")
+        self.assertEqual(attrs["ContentBasedDeduplication"], "false")
+        self.assertEqual(attrs["DeduplicationScope"], "queue")
+        self.assertEqual(attrs["FifoThroughputLimit"], "perQueue")
+        self.assertError("InvalidAttributeValue", self.sqs.set_queue_attributes, QueueUrl=url,
+                         Attributes={"FifoThroughputLimit": "perMessageGroupId"})
+        self.sqs.set_queue_attributes(QueueUrl=url, Attributes={
+            "DeduplicationScope": "messageGroup", "FifoThroughputLimit": "perMessageGroupId"})
+
+    def test_encryption_attributes_are_stored_and_exclusive(self):
+        url = self.new_queue(KmsMasterKeyId="alias/aws/sqs", KmsDataKeyReusePeriodSeconds=600)
+        attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        self.assertEqual(attrs["KmsMasterKeyId"], "alias/aws/sqs")
+        self.assertEqual(attrs["KmsDataKeyReusePeriodSeconds"], "600")
+        self.assertEqual(attrs["SqsManagedSseEnabled"], "false")
+        self.assertError("InvalidAttributeValue", self.sqs.create_queue, QueueName=unique(),
+                         Attributes={"KmsMasterKeyId": "alias/aws/sqs", "SqsManagedSseEnabled": "true"})
+
+    def test_policy_is_stored_and_an_empty_value_removes_it(self):
+        url = self.new_queue()
+        policy = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sqs:SendMessage","Resource":"*"}]}'
+        self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": policy})
+        self.assertIn("Policy", self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"])
+        self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": ""})
+        self.assertNotIn("Attributes", self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]))
+        self.assertError("InvalidAttributeValue", self.sqs.set_queue_attributes, QueueUrl=url,
+                         Attributes={"Policy": "{not json"})
+
+    def test_redrive_policy_must_name_a_permitting_queue_of_the_same_type(self):
+        missing = "arn:aws:sqs:us-east-1:000000000000:" + unique("none")
+        self.assertError("InvalidParameterValue", self.new_queue,
+                         RedrivePolicy=f'{{"deadLetterTargetArn":"{missing}","maxReceiveCount":2}}')
+        fifo_arn = self.arn(self.new_queue("fdlq", fifo=True))
+        self.assertError("InvalidParameterValue", self.new_queue,
+                         RedrivePolicy=f'{{"deadLetterTargetArn":"{fifo_arn}","maxReceiveCount":2}}')
+        closed = self.arn(self.new_queue("closed", RedriveAllowPolicy='{"redrivePermission":"denyAll"}'))
+        self.assertError("InvalidParameterValue", self.new_queue,
+                         RedrivePolicy=f'{{"deadLetterTargetArn":"{closed}","maxReceiveCount":2}}')
+
+    def test_dead_letter_source_queues_page(self):
+        dlq = self.new_queue("dlq")
+        policy = f'{{"deadLetterTargetArn":"{self.arn(dlq)}","maxReceiveCount":3}}'
+        sources = sorted(self.new_queue("src", RedrivePolicy=policy) for _ in range(3))
+        first = self.sqs.list_dead_letter_source_queues(QueueUrl=dlq, MaxResults=2)
+        self.assertEqual(len(first["queueUrls"]), 2)
+        rest = self.sqs.list_dead_letter_source_queues(QueueUrl=dlq, MaxResults=2, NextToken=first["NextToken"])
+        self.assertEqual(sorted(first["queueUrls"] + rest["queueUrls"]), sources)
+        # An empty flattened list is no XML at all, so botocore leaves the key out (as with AWS).
+        self.assertNotIn("queueUrls", self.sqs.list_dead_letter_source_queues(QueueUrl=self.new_queue()))
+
+    def test_tag_errors(self):
+        url = self.new_queue()
+        self.assertError("MissingParameter", self.sqs.tag_queue, QueueUrl=url, Tags={})
+        self.assertError("InvalidParameterValue", self.sqs.untag_queue, QueueUrl=url, TagKeys=[])
+        self.assertError("InvalidParameterValue", self.sqs.tag_queue, QueueUrl=url,
+                         Tags={f"k{i}": "v" for i in range(51)})
+        self.assertNotIn("Tags", self.sqs.list_queue_tags(QueueUrl=url))
+
+    def test_permission_errors(self):
+        url = self.new_queue()
+        response = self.assertError("OverLimit", self.sqs.add_permission, QueueUrl=url, Label="many",
+                                    AWSAccountIds=["111122223333"], Actions=["SendMessage"] * 8)
+        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        self.assertError("InvalidParameterValue", self.sqs.add_permission, QueueUrl=url, Label="owner",
+                         AWSAccountIds=["111122223333"], Actions=["DeleteQueue"])
+        self.assertError("InvalidParameterValue", self.sqs.add_permission, QueueUrl=url, Label="bad label",
+                         AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+
+
+class MessageErrorPaths(SqsTestCase):
+    """The error paths of the message actions, as botocore (query) reports them."""
+
+    def test_message_attribute_rules(self):
+        url = self.new_queue()
+        string = {"DataType": "String", "StringValue": "v"}
+        for attrs in ({f"a{i}": string for i in range(11)}, {"AWS.reserved": string}, {".dot": string},
+                      {"a": {"DataType": "String", "StringValue": ""}},
+                      {"a": {"DataType": "Number", "StringValue": "not a number"}}):
+            with self.subTest(attrs=list(attrs)[:2]):
+                self.assertError("InvalidParameterValue", self.sqs.send_message, QueueUrl=url, MessageBody="x",
+                                 MessageAttributes=attrs)
+        self.assertError("InvalidMessageContents", self.sqs.send_message, QueueUrl=url, MessageBody="x",
+                         MessageAttributes={"a": {"DataType": "String", "StringValue": "\x02"}})
+
+    def test_custom_data_type_labels_are_kept_and_hashed(self):
+        url = self.new_queue()
+        attrs = {"n": {"DataType": "Number.int", "StringValue": "7"}, "b": {"DataType": "Binary.gif", "BinaryValue": b"GIF"}}
+        sent = self.sqs.send_message(QueueUrl=url, MessageBody="x", MessageAttributes=attrs)
+        m = self.sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"])["Messages"][0]
+        self.assertEqual(m["MessageAttributes"], attrs)
+        self.assertEqual(m["MD5OfMessageAttributes"], sent["MD5OfMessageAttributes"])
+
+    def test_system_attribute_rules(self):
+        url = self.new_queue()
+        self.assertError("InvalidParameterValue", self.sqs.send_message, QueueUrl=url, MessageBody="x",
+                         MessageSystemAttributes={"Other": {"DataType": "String", "StringValue": "v"}})
+
+    def test_deduplication_id_is_for_fifo_queues_only(self):
+        url = self.new_queue()
+        self.assertError("InvalidParameterValue", self.sqs.send_message, QueueUrl=url, MessageBody="x",
+                         MessageDeduplicationId="d")
+
+    def test_group_id_on_a_standard_queue_is_kept(self):
+        url = self.new_queue()
+        self.sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="tenant-1")
+        m = self.sqs.receive_message(QueueUrl=url, AttributeNames=["MessageGroupId"])["Messages"][0]
+        self.assertEqual(m["Attributes"], {"MessageGroupId": "tenant-1"})
+
+    def test_receive_and_send_parameter_ranges(self):
+        url = self.new_queue()
+        for kwargs in ({"MaxNumberOfMessages": 0}, {"VisibilityTimeout": 43201}, {"VisibilityTimeout": -1},
+                       {"WaitTimeSeconds": -1}):
+            with self.subTest(**kwargs):
+                self.assertError("InvalidParameterValue", self.sqs.receive_message, QueueUrl=url, **kwargs)
+        self.assertError("InvalidParameterValue", self.sqs.send_message, QueueUrl=url, MessageBody="x", DelaySeconds=-1)
+
+    def test_visibility_change_on_a_message_not_in_flight(self):
+        url = self.new_queue()
+        self.sqs.send_message(QueueUrl=url, MessageBody="x")
+        m = self.sqs.receive_message(QueueUrl=url, VisibilityTimeout=0)["Messages"][0]
+        self.assertError("AWS.SimpleQueueService.MessageNotInflight", self.sqs.change_message_visibility,
+                         QueueUrl=url, ReceiptHandle=m["ReceiptHandle"], VisibilityTimeout=10)
+        changed = self.sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+            {"Id": "a", "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 10}])
+        self.assertEqual(changed["Failed"][0]["Code"], "AWS.SimpleQueueService.MessageNotInflight")
+
+    def test_a_superseded_receipt_handle_is_rejected_and_deletes_are_idempotent(self):
+        url = self.new_queue()
+        self.sqs.send_message(QueueUrl=url, MessageBody="x")
+        old = self.sqs.receive_message(QueueUrl=url, VisibilityTimeout=0)["Messages"][0]["ReceiptHandle"]
+        new = self.sqs.receive_message(QueueUrl=url)["Messages"][0]["ReceiptHandle"]
+        self.assertError("ReceiptHandleIsInvalid", self.sqs.delete_message, QueueUrl=url, ReceiptHandle=old)
+        self.sqs.delete_message(QueueUrl=url, ReceiptHandle=new)
+        self.sqs.delete_message(QueueUrl=url, ReceiptHandle=new)
+
+    def test_a_receipt_handle_of_another_queue_is_rejected(self):
+        url, other = self.new_queue(), self.new_queue()
+        self.sqs.send_message(QueueUrl=url, MessageBody="x")
+        handle = self.sqs.receive_message(QueueUrl=url)["Messages"][0]["ReceiptHandle"]
+        self.assertError("ReceiptHandleIsInvalid", self.sqs.delete_message, QueueUrl=other, ReceiptHandle=handle)
+
+    def test_batch_entries_fail_one_by_one(self):
+        url = self.new_queue(MaximumMessageSize=1024)
+        sent = self.sqs.send_message_batch(QueueUrl=url, Entries=[
+            {"Id": "big", "MessageBody": "x" * 1025}, {"Id": "empty", "MessageBody": ""},
+            {"Id": "bad", "MessageBody": "\x01"}, {"Id": "ok", "MessageBody": "fine"}])
+        self.assertEqual([e["Id"] for e in sent["Successful"]], ["ok"])
+        codes = {e["Id"]: e["Code"] for e in sent["Failed"]}
+        self.assertEqual(codes, {"big": "InvalidParameterValue", "empty": "MissingParameter",
+                                 "bad": "InvalidMessageContents"})
+        deleted = self.sqs.delete_message_batch(QueueUrl=url, Entries=[{"Id": "a", "ReceiptHandle": "forged"}])
+        self.assertEqual(deleted["Failed"][0]["Code"], "ReceiptHandleIsInvalid")
+        self.assertTrue(deleted["Failed"][0]["SenderFault"])
+
+    def test_batch_id_and_size_rules_apply_to_every_batch_action(self):
+        url = self.new_queue()
+        self.assertError("AWS.SimpleQueueService.EmptyBatchRequest", self.sqs.delete_message_batch, QueueUrl=url, Entries=[])
+        self.assertError("AWS.SimpleQueueService.EmptyBatchRequest", self.sqs.change_message_visibility_batch,
+                         QueueUrl=url, Entries=[])
+        self.assertError("AWS.SimpleQueueService.TooManyEntriesInBatchRequest", self.sqs.change_message_visibility_batch,
+                         QueueUrl=url, Entries=[{"Id": str(i), "ReceiptHandle": "r", "VisibilityTimeout": 1} for i in range(11)])
+        self.assertError("AWS.SimpleQueueService.InvalidBatchEntryId", self.sqs.delete_message_batch, QueueUrl=url,
+                         Entries=[{"Id": "x" * 81, "ReceiptHandle": "r"}])
+        self.assertError("AWS.SimpleQueueService.BatchEntryIdsNotDistinct", self.sqs.send_message_batch, QueueUrl=url,
+                         Entries=[{"Id": "a", "MessageBody": "x"}, {"Id": "a", "MessageBody": "y"}])
+
+    def test_in_flight_limit_is_over_limit_on_a_short_poll_only(self):
+        # The test daemon runs with in_flight_limit = 100 (with_sluiced.sh).
+        url = self.new_queue()
+        for batch in range(10):
+            self.sqs.send_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(i), "MessageBody": f"{batch}-{i}"} for i in range(10)])
+        self.sqs.send_message(QueueUrl=url, MessageBody="one too many")
+        for _ in range(10):
+            self.assertEqual(len(self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]), 10)
+        response = self.assertError("OverLimit", self.sqs.receive_message, QueueUrl=url)
+        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        self.assertNotIn("Messages", self.sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1))
+
+    def test_request_body_over_the_server_limit_is_an_sqs_error(self):
+        url = self.new_queue()
+        response = self.assertError("InvalidParameterValue", self.sqs.send_message, QueueUrl=url,
+                                    MessageBody="x" * (7 * 1024 * 1024))
+        self.assertEqual(response["ResponseMetadata"]["HTTPStatusCode"], 413)
+        self.assertEqual(self.sqs.get_queue_url(QueueName=url.rsplit("/", 1)[1])["QueueUrl"], url)
+
+
+class FifoDetails(SqsTestCase):
+    def test_content_based_deduplication_uses_the_body_hash(self):
+        url = self.new_queue("f", fifo=True, ContentBasedDeduplication="true")
+        first = self.sqs.send_message(QueueUrl=url, MessageBody="hello", MessageGroupId="g")
+        again = self.sqs.send_message(QueueUrl=url, MessageBody="hello", MessageGroupId="g")
+        self.assertEqual(again["MessageId"], first["MessageId"])
+        m = self.sqs.receive_message(QueueUrl=url, AttributeNames=["All"])["Messages"][0]
+        self.assertEqual(m["Attributes"]["MessageDeduplicationId"], hashlib.sha256(b"hello").hexdigest())
+        self.assertEqual(m["Attributes"]["SequenceNumber"], first["SequenceNumber"])
+        self.assertNotIn("Messages", self.sqs.receive_message(QueueUrl=url))
+
+    def test_receive_request_attempt_id_returns_the_same_messages_on_retry(self):
+        url = self.new_queue("f", fifo=True, ContentBasedDeduplication="true")
+        for body in ["1", "2"]:
+            self.sqs.send_message(QueueUrl=url, MessageBody=body, MessageGroupId="g")
+        first = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, ReceiveRequestAttemptId="try-1")
+        retry = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, ReceiveRequestAttemptId="try-1")
+        self.assertEqual([m["ReceiptHandle"] for m in retry["Messages"]],
+                         [m["ReceiptHandle"] for m in first["Messages"]])
+        self.assertNotIn("Messages", self.sqs.receive_message(QueueUrl=url, ReceiveRequestAttemptId="try-2"))
+        self.assertError("InvalidParameterValue", self.sqs.receive_message, QueueUrl=url,
+                         ReceiveRequestAttemptId="no spaces")
+
+    def test_receive_request_attempt_id_is_ignored_on_standard_queues(self):
+        url = self.new_queue()
+        self.sqs.send_message(QueueUrl=url, MessageBody="x")
+        self.assertEqual(len(self.sqs.receive_message(QueueUrl=url, ReceiveRequestAttemptId="a")["Messages"]), 1)
+        self.assertNotIn("Messages", self.sqs.receive_message(QueueUrl=url, ReceiveRequestAttemptId="a"))
+
+    def test_group_and_deduplication_ids_are_checked(self):
+        url = self.new_queue("f", fifo=True)
+        self.assertError("InvalidParameterValue", self.sqs.send_message, QueueUrl=url, MessageBody="x",
+                         MessageGroupId="has space", MessageDeduplicationId="d")
+        self.assertError("InvalidParameterValue", self.sqs.send_message, QueueUrl=url, MessageBody="x",
+                         MessageGroupId="g", MessageDeduplicationId="d" * 129)
+        sent = self.sqs.send_message_batch(QueueUrl=url, Entries=[
+            {"Id": "nogroup", "MessageBody": "x", "MessageDeduplicationId": "d1"},
+            {"Id": "ok", "MessageBody": "y", "MessageGroupId": "g", "MessageDeduplicationId": "d2"}])
+        self.assertEqual(sent["Failed"][0]["Code"], "MissingParameter")
+        self.assertIn("SequenceNumber", sent["Successful"][0])
+
+
 class ProtocolErrors(unittest.TestCase):
     """Raw HTTP against the query endpoint for errors no SDK lets you make."""
 
