@@ -26,7 +26,7 @@ def client():
         region_name="us-east-1",
         aws_access_key_id="x",
         aws_secret_access_key="x",
-        config=Config(retries={"max_attempts": 1}, read_timeout=40),
+        config=Config(retries={"total_max_attempts": 1}, read_timeout=40),
     )
 
 

@@ -204,7 +204,7 @@ TEST(Config, MissingFileIsNotFoundAndNamesTheFile) {
 TEST(Config, ShippedDefaultConfigLoads) {
   auto config = load_config(SLUICE_DEFAULT_CONFIG);
   ASSERT_TRUE(config.ok()) << config.error().message;
-  EXPECT_EQ(config->storage, "memory");
+  EXPECT_EQ(config->storage, "rocksdb");
   EXPECT_TRUE(config->host.plugin_dirs.empty());
 }
 
