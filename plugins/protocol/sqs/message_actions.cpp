@@ -188,6 +188,35 @@ json render_message(const sdk::ReceivedMessage& m, const Selection& sel) {
   return out;
 }
 
+// The completion of a single-receipt call: its one status becomes the reply (no output).
+sdk::Completion<std::vector<sdk::Status>> single_outcome(ActionDone done) {
+  return [done = std::move(done)](sdk::Result<std::vector<sdk::Status>> results) {
+    if (!results.ok()) return fail(done, results.error());
+    const sdk::Status& only = results->front();
+    if (!only.ok()) return fail(done, only.error());
+    done(json(nullptr));
+  };
+}
+
+// The completion of a receipt batch: statuses, in entry order, become Successful and Failed.
+sdk::Completion<std::vector<sdk::Status>> batch_outcome(ActionDone done,
+                                                        std::vector<std::string> ids, json failed) {
+  return [done = std::move(done), ids = std::move(ids),
+          failed = std::move(failed)](sdk::Result<std::vector<sdk::Status>> results) mutable {
+    if (!results.ok()) return fail(done, results.error());
+    json successful = json::array();
+    for (std::size_t i = 0; i < results->size() && i < ids.size(); ++i) {
+      const sdk::Status& s = (*results)[i];
+      if (s.ok()) {
+        successful.push_back(json{{"Id", ids[i]}});
+      } else {
+        failed.push_back(failed_entry(ids[i], s.error()));
+      }
+    }
+    done(json{{"Successful", std::move(successful)}, {"Failed", std::move(failed)}});
+  };
+}
+
 }  // namespace
 
 void SqsActions::send_message(SqsCall call, ActionDone done) {
@@ -297,12 +326,7 @@ void SqsActions::delete_message(SqsCall call, ActionDone done) {
   std::string handle;
   if (!take(Input(call.input).required_string("ReceiptHandle"), handle, done)) return;
   broker_.delete_messages(call.context, std::move(*queue), {std::move(handle)},
-                          [done](sdk::Result<std::vector<sdk::Status>> results) {
-                            if (!results.ok()) return fail(done, results.error());
-                            const sdk::Status& only = results->front();
-                            if (!only.ok()) return fail(done, only.error());
-                            done(json(nullptr));
-                          });
+                          single_outcome(std::move(done)));
 }
 
 void SqsActions::delete_message_batch(SqsCall call, ActionDone done) {
@@ -326,22 +350,8 @@ void SqsActions::delete_message_batch(SqsCall call, ActionDone done) {
     handles.push_back(std::move(handle).value());
   }
   if (handles.empty()) return done(json{{"Successful", json::array()}, {"Failed", failed}});
-  broker_.delete_messages(
-      call.context, std::move(*queue), std::move(handles),
-      [done, ids = std::move(ids),
-       failed = std::move(failed)](sdk::Result<std::vector<sdk::Status>> results) mutable {
-        if (!results.ok()) return fail(done, results.error());
-        json successful = json::array();
-        for (std::size_t i = 0; i < results->size() && i < ids.size(); ++i) {
-          const sdk::Status& s = (*results)[i];
-          if (s.ok()) {
-            successful.push_back(json{{"Id", ids[i]}});
-          } else {
-            failed.push_back(failed_entry(ids[i], s.error()));
-          }
-        }
-        done(json{{"Successful", std::move(successful)}, {"Failed", std::move(failed)}});
-      });
+  broker_.delete_messages(call.context, std::move(*queue), std::move(handles),
+                          batch_outcome(std::move(done), std::move(ids), std::move(failed)));
 }
 
 void SqsActions::change_message_visibility(SqsCall call, ActionDone done) {
@@ -358,12 +368,7 @@ void SqsActions::change_message_visibility(SqsCall call, ActionDone done) {
   }
   entry.visibility_seconds = *timeout;
   broker_.change_visibility(call.context, std::move(*queue), {std::move(entry)},
-                            [done](sdk::Result<std::vector<sdk::Status>> results) {
-                              if (!results.ok()) return fail(done, results.error());
-                              const sdk::Status& only = results->front();
-                              if (!only.ok()) return fail(done, only.error());
-                              done(json(nullptr));
-                            });
+                            single_outcome(std::move(done)));
 }
 
 void SqsActions::change_message_visibility_batch(SqsCall call, ActionDone done) {
@@ -393,22 +398,8 @@ void SqsActions::change_message_visibility_batch(SqsCall call, ActionDone done) 
     entries.push_back(sdk::VisibilityEntry{std::move(handle).value(), timeout->value_or(0)});
   }
   if (entries.empty()) return done(json{{"Successful", json::array()}, {"Failed", failed}});
-  broker_.change_visibility(
-      call.context, std::move(*queue), std::move(entries),
-      [done, ids = std::move(ids),
-       failed = std::move(failed)](sdk::Result<std::vector<sdk::Status>> results) mutable {
-        if (!results.ok()) return fail(done, results.error());
-        json successful = json::array();
-        for (std::size_t i = 0; i < results->size() && i < ids.size(); ++i) {
-          const sdk::Status& s = (*results)[i];
-          if (s.ok()) {
-            successful.push_back(json{{"Id", ids[i]}});
-          } else {
-            failed.push_back(failed_entry(ids[i], s.error()));
-          }
-        }
-        done(json{{"Successful", std::move(successful)}, {"Failed", std::move(failed)}});
-      });
+  broker_.change_visibility(call.context, std::move(*queue), std::move(entries),
+                            batch_outcome(std::move(done), std::move(ids), std::move(failed)));
 }
 
 }  // namespace sluice::plugins::sqs

@@ -162,15 +162,7 @@ sdk::Result<sdk::ClaimResult> MemoryQueueStore::claim(std::string_view queue,
 // dead-letter does it lock both queues (in the fixed order) and continue from there.
 sdk::Result<sdk::ClaimResult> MemoryQueueStore::claim_unguarded(std::string_view queue,
                                                                 const sdk::ClaimSpec& spec) {
-  if (spec.max_messages == 0) {
-    return make_error(ErrorCode::kInvalidParameterValue,
-                      "claim on queue '" + std::string(queue) + "': max_messages must be >= 1");
-  }
-  if (spec.max_receives > 0 && spec.dead_letter_queue.empty()) {
-    return make_error(ErrorCode::kInvalidParameterValue,
-                      "claim on queue '" + std::string(queue) + "': max_receives " +
-                          std::to_string(spec.max_receives) + " without a dead-letter queue");
-  }
+  if (auto checked = sdk::check_claim_spec(queue, spec); !checked.ok()) return checked.error();
   auto source = require(queue);
   if (!source.ok()) return source.error();
   QueuePtr dead_letter_queue;

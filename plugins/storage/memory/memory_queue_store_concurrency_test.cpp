@@ -125,7 +125,8 @@ TEST_F(MemoryStoreTest, DeadLetteringAndMovesInOppositeDirectionsNeitherDeadlock
     spec.now = t0;
     spec.max_receives = 1;
     spec.dead_letter_queue = to;
-    for (int i = 0; i < 1500; ++i) {
+    // Keep going until this thread has done real work, however the scheduler interleaves us.
+    for (int i = 0; i < 1500 || (dead_lettered.load() == 0 && i < 200000); ++i) {
       auto result = store.claim(from, spec);
       if (!result.ok()) {
         failed = true;
@@ -139,7 +140,7 @@ TEST_F(MemoryStoreTest, DeadLetteringAndMovesInOppositeDirectionsNeitherDeadlock
     spec.now = t0;
     spec.max_messages = 10;
     spec.destination = to;
-    for (int i = 0; i < 1500; ++i) {
+    for (int i = 0; i < 1500 || (moved.load() == 0 && i < 200000); ++i) {
       auto result = store.move(from, spec);
       if (!result.ok()) {
         failed = true;

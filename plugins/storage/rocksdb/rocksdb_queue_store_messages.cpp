@@ -122,15 +122,7 @@ sdk::Result<sdk::ClaimResult> RocksDbQueueStore::claim(std::string_view queue,
 // dead-letter does it lock both queues (in queue-id order) and continue from there.
 sdk::Result<sdk::ClaimResult> RocksDbQueueStore::claim_unguarded(std::string_view queue,
                                                                  const sdk::ClaimSpec& spec) {
-  if (spec.max_messages == 0) {
-    return make_error(ErrorCode::kInvalidParameterValue,
-                      "claim on queue '" + std::string(queue) + "': max_messages must be >= 1");
-  }
-  if (spec.max_receives > 0 && spec.dead_letter_queue.empty()) {
-    return make_error(ErrorCode::kInvalidParameterValue,
-                      "claim on queue '" + std::string(queue) + "': max_receives " +
-                          std::to_string(spec.max_receives) + " without a dead-letter queue");
-  }
+  if (auto checked = sdk::check_claim_spec(queue, spec); !checked.ok()) return checked.error();
   SLUICE_RDB_ASSIGN_OR_RETURN(HandlePtr source, require(queue));
   HandlePtr dead_letter;
   if (spec.max_receives > 0 && spec.dead_letter_queue != queue) {

@@ -24,6 +24,10 @@ class WatchHandle {
   virtual ~WatchHandle() = default;
 };
 
+// The checks every store applies to a ClaimSpec before claiming (max_messages >= 1, a
+// dead-letter queue whenever max_receives is set): kInvalidParameterValue naming `queue`.
+Status check_claim_spec(std::string_view queue, const ClaimSpec& spec);
+
 class QueueStore {
  public:
   virtual ~QueueStore() = default;
