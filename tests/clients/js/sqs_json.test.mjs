@@ -162,16 +162,22 @@ test('visibility change makes a message visible again', async () => {
   await expectError(send(S.ChangeMessageVisibilityCommand, { QueueUrl, ReceiptHandle: again.ReceiptHandle, VisibilityTimeout: 43201 }), 'InvalidParameterValue');
 });
 
-test('long poll answers within a moment of a send', async () => {
+// The issue asks for an answer within 100 ms of the send. The figure is printed (node --test
+// shows it as a diagnostic) and asserted only with a wide margin, so a loaded CI machine cannot
+// make the test flaky; the note of record quotes the printed figures.
+test('long poll answers within a moment of a send', async (t) => {
   const QueueUrl = await newQueue();
   const start = Date.now();
   const waiting = send(S.ReceiveMessageCommand, { QueueUrl, WaitTimeSeconds: 10 });
   await new Promise((r) => setTimeout(r, 300));
-  const sentAt = Date.now();
-  await send(S.SendMessageCommand, { QueueUrl, MessageBody: 'wake' });
+  const sentAt = performance.now();
+  const sending = send(S.SendMessageCommand, { QueueUrl, MessageBody: 'wake' });
   const got = await waiting;
+  const latency = performance.now() - sentAt;
+  await sending;
   assert.equal(got.Messages[0].Body, 'wake');
-  assert.ok(Date.now() - sentAt < 1000, `answered ${Date.now() - sentAt} ms after the send`);
+  t.diagnostic(`long poll answered ${latency.toFixed(1)} ms after the send was issued`);
+  assert.ok(latency < 1000, `answered ${latency} ms after the send`);
   assert.ok(Date.now() - start < 5000);
 });
 
