@@ -11,7 +11,7 @@ namespace {
 std::string to_hex(const unsigned char* data, unsigned int size) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(static_cast<std::size_t>(size) * 2, '0');
-  for (unsigned int i = 0; i < size; ++i) {
+  for (std::size_t i = 0; i < size; ++i) {
     out[2 * i] = kDigits[data[i] >> 4];
     out[2 * i + 1] = kDigits[data[i] & 0x0f];
   }
