@@ -19,12 +19,17 @@ sdk::Error corrupt_key(const QueueHandle& queue, std::string_view index) {
                          "queue '" + queue.name + "': malformed key in its " + std::string(index));
 }
 
-// One chunk of kPending -> kReady moves. Sets *more if the chunk filled up.
-sdk::Status advance_pending(Database& db, QueueHandle& queue, sdk::TimePoint now, bool* more) {
+// One chunk of a time-ordered index whose entries have come due (time <= now): each due entry is
+// deleted and handed to `move_one`, up to kChunk of them, in one transaction. Sets *more if the
+// chunk filled up with due entries left; raises the index's floor past what it consumed.
+template <typename MoveOne>
+sdk::Status advance_due(Database& db, QueueHandle& queue, sdk::TimePoint now, Tag tag, Floor floor,
+                        std::string_view index_name, const char* what, bool* more,
+                        MoveOne&& move_one) {
   QueueTxn txn(db);
   QueueState& state = txn.stage(queue);
-  const std::string lower = floor_seek(queue.id, Tag::kPending, state.floors.get(Floor::kPending));
-  const std::string upper = tag_limit(queue.id, Tag::kPending);
+  const std::string lower = floor_seek(queue.id, tag, state.floors.get(floor));
+  const std::string upper = tag_limit(queue.id, tag);
   const rdb::Slice lower_slice(lower), upper_slice(upper);
   auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
   std::size_t moved = 0;
@@ -33,64 +38,59 @@ sdk::Status advance_pending(Database& db, QueueHandle& queue, sdk::TimePoint now
     const std::string_view key(it->key().data(), it->key().size());
     const auto at = component_of(key);
     const auto seq = ordered_seq_of(key);
-    if (!at || !seq) return corrupt_key(queue, "pending index");
+    if (!at || !seq) return corrupt_key(queue, index_name);
     if (time_from_component(*at) > now || moved == kChunk) {
       *more = moved == kChunk && time_from_component(*at) <= now;
-      state.floors.raise(Floor::kPending, {*at, *seq});
+      state.floors.raise(floor, {*at, *seq});
       break;
     }
     txn.batch().Delete(db.index(), it->key());
-    txn.batch().Put(db.index(), ordered_key(queue.id, Tag::kReady, *at, *seq), it->value());
-    state.floors.note_insert(Floor::kReady, {*at, *seq});
-    const bool received = it->value().size() == 1 && it->value()[0] == kFlagReceived;
-    auto& counter = received ? state.counters.pending_in_flight : state.counters.pending_delayed;
-    if (counter > 0) --counter;
-    ++state.counters.ready;
     ++moved;
+    if (auto status = move_one(txn, state, it->value(), *at, *seq); !status.ok()) return status;
   }
   if (!it->status().ok()) return storage_error("scan", it->status());
-  if (!it->Valid()) state.floors.raise(Floor::kPending, kPastEnd);
-  return txn.commit("advancing visibility", false);
+  if (!it->Valid()) state.floors.raise(floor, kPastEnd);
+  return txn.commit(what, false);
+}
+
+// One chunk of kPending -> kReady moves (delays and visibility timeouts that have passed).
+sdk::Status advance_pending(Database& db, QueueHandle& queue, sdk::TimePoint now, bool* more) {
+  return advance_due(
+      db, queue, now, Tag::kPending, Floor::kPending, "pending index", "advancing visibility", more,
+      [&](QueueTxn& txn, QueueState& state, const rdb::Slice& value, auto at, auto seq) {
+        txn.batch().Put(db.index(), ordered_key(queue.id, Tag::kReady, at, seq), value);
+        state.floors.note_insert(Floor::kReady, {at, seq});
+        const bool received = value.size() == 1 && value[0] == kFlagReceived;
+        auto& counter =
+            received ? state.counters.pending_in_flight : state.counters.pending_delayed;
+        if (counter > 0) --counter;
+        ++state.counters.ready;
+        return sdk::Status::Ok();
+      });
 }
 
 // One chunk of waiting FIFO groups -> claimable heads.
 sdk::Status advance_waiting(Database& db, QueueHandle& queue, sdk::TimePoint now, bool* more) {
-  QueueTxn txn(db);
-  QueueState& state = txn.stage(queue);
-  const std::string lower = floor_seek(queue.id, Tag::kWaiting, state.floors.get(Floor::kWaiting));
-  const std::string upper = tag_limit(queue.id, Tag::kWaiting);
-  const rdb::Slice lower_slice(lower), upper_slice(upper);
-  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
-  std::size_t moved = 0;
-  *more = false;
-  for (it->Seek(lower_slice); it->Valid(); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
-    const auto at = component_of(key);
-    const auto head = ordered_seq_of(key);
-    if (!at || !head) return corrupt_key(queue, "waiting-group index");
-    if (time_from_component(*at) > now || moved == kChunk) {
-      *more = moved == kChunk && time_from_component(*at) <= now;
-      state.floors.raise(Floor::kWaiting, {*at, *head});
-      break;
-    }
-    const std::string group = it->value().ToString();
-    txn.batch().Delete(db.index(), it->key());
-    ++moved;
-    SLUICE_RDB_ASSIGN_OR_RETURN(auto bytes, txn.get(db.index(), group_row_key(queue.id, group)));
-    auto row = bytes ? decode_group_row(*bytes) : std::nullopt;
-    // An entry that no longer matches its group's row is stale: dropping it is the repair.
-    if (!row || row->slot != GroupSlot::kWaiting || row->indexed_head != *head ||
-        time_component(row->ready_at) != *at) {
-      continue;
-    }
-    row->slot = GroupSlot::kHead;
-    txn.batch().Put(db.index(), head_key(queue.id, *head), group);
-    txn.batch().Put(db.index(), group_row_key(queue.id, group), encode(*row));
-    state.floors.note_insert(Floor::kHeads, {*head, 0});
-  }
-  if (!it->status().ok()) return storage_error("scan", it->status());
-  if (!it->Valid()) state.floors.raise(Floor::kWaiting, kPastEnd);
-  return txn.commit("advancing FIFO groups", false);
+  return advance_due(db, queue, now, Tag::kWaiting, Floor::kWaiting, "waiting-group index",
+                     "advancing FIFO groups", more,
+                     [&](QueueTxn& txn, QueueState& state, const rdb::Slice& value, auto at,
+                         auto head) -> sdk::Status {
+                       const std::string group = value.ToString();
+                       SLUICE_RDB_ASSIGN_OR_RETURN(
+                           auto bytes, txn.get(db.index(), group_row_key(queue.id, group)));
+                       auto row = bytes ? decode_group_row(*bytes) : std::nullopt;
+                       // An entry that no longer matches its group's row is stale: dropping it is
+                       // the repair.
+                       if (!row || row->slot != GroupSlot::kWaiting || row->indexed_head != head ||
+                           time_component(row->ready_at) != at) {
+                         return sdk::Status::Ok();
+                       }
+                       row->slot = GroupSlot::kHead;
+                       txn.batch().Put(db.index(), head_key(queue.id, head), group);
+                       txn.batch().Put(db.index(), group_row_key(queue.id, group), encode(*row));
+                       state.floors.note_insert(Floor::kHeads, {head, 0});
+                       return sdk::Status::Ok();
+                     });
 }
 
 }  // namespace
