@@ -2,27 +2,10 @@
 // receive and MD5OfMessageBody on send, and needs x-amzn-query-error on every error).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as S from '@aws-sdk/client-sqs';
 
-const endpoint = process.env.SLUICE_SQS_ENDPOINT;
-const sqs = new S.SQSClient({
-  region: 'us-east-1',
-  endpoint,
-  credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  maxAttempts: 1,
-});
-const unique = (p = 'q') => `${p}-${randomUUID().slice(0, 12)}`;
-const send = (Command, input) => sqs.send(new Command(input));
-
-async function newQueue(prefix = 'q', attrs = {}, fifo = false) {
-  const Attributes = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, String(v)]));
-  if (fifo) Attributes.FifoQueue = 'true';
-  const { QueueUrl } = await send(S.CreateQueueCommand, {
-    QueueName: unique(prefix) + (fifo ? '.fifo' : ''), Attributes,
-  });
-  return QueueUrl;
-}
+import { endpoint, sqs, unique, send, newQueue, arnOf } from './sqs_client.mjs';
 
 async function expectError(promise, name, code) {
   await assert.rejects(promise, (err) => {
@@ -32,9 +15,6 @@ async function expectError(promise, name, code) {
   });
 }
 
-const arnOf = async (url) =>
-  (await send(S.GetQueueAttributesCommand, { QueueUrl: url, AttributeNames: ['QueueArn'] }))
-    .Attributes.QueueArn;
 
 test('create, get url, list, attributes, delete', async () => {
   const name = unique();

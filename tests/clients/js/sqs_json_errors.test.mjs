@@ -4,32 +4,11 @@
 // the HTTP status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as S from '@aws-sdk/client-sqs';
 
-const endpoint = process.env.SLUICE_SQS_ENDPOINT;
-const sqs = new S.SQSClient({
-  region: 'us-east-1',
-  endpoint,
-  credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  maxAttempts: 1,
-});
-const unique = (p = 'q') => `${p}-${randomUUID().slice(0, 12)}`;
-const send = (Command, input) => sqs.send(new Command(input));
+import { endpoint, sqs, unique, send, newQueue, arnOf } from './sqs_client.mjs';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function newQueue(prefix = 'q', attrs = {}, fifo = false) {
-  const Attributes = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, String(v)]));
-  if (fifo) Attributes.FifoQueue = 'true';
-  const { QueueUrl } = await send(S.CreateQueueCommand, {
-    QueueName: unique(prefix) + (fifo ? '.fifo' : ''), Attributes,
-  });
-  return QueueUrl;
-}
-
-const arnOf = async (url) =>
-  (await send(S.GetQueueAttributesCommand, { QueueUrl: url, AttributeNames: ['QueueArn'] }))
-    .Attributes.QueueArn;
 
 // name: the SDK's exception name (the JSON shape); code: the query code the SDK reads from
 // x-amzn-query-error (defaults to the name); status: the HTTP status (default 400).
