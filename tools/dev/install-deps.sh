@@ -11,11 +11,12 @@ BUILD_PACKAGES=(
   libprotobuf-dev protobuf-compiler libssl-dev
   libtomlplusplus-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libgtest-dev libgmock-dev
-  librocksdb-dev
+  librocksdb-dev libpqxx-dev libhiredis-dev
 )
-# Test-only: the real SQS clients the client tests drive (Debian's AWS CLI v2 and boto3 speak the
-# query protocol; the npm AWS SDK speaks JSON) and Node.js to run the latter.
-TEST_PACKAGES=(procps awscli python3-boto3)
+# Test-only: the real clients the client tests drive (Debian's AWS CLI v2 and boto3 speak the SQS
+# query protocol; the npm AWS SDK speaks JSON; pika and amqp-tools speak AMQP 0-9-1), Node.js for
+# the npm clients, and the PostgreSQL and Redis servers the store tests start in temp dirs.
+TEST_PACKAGES=(procps awscli python3-boto3 python3-pika amqp-tools postgresql-15 redis-server)
 
 want=("${BUILD_PACKAGES[@]}")
 if [[ "${1:-}" == "--test" ]]; then
