@@ -80,8 +80,13 @@ void QueueState::advance(sdk::TimePoint now) {
   watermark_ = now;
   while (!pending_.empty() && pending_.begin()->first <= now) {
     const std::uint64_t seq = pending_.begin()->second;
-    if (messages_.at(seq).receive_count > 0) --pending_in_flight_;
+    const StoredMessage& message = messages_.at(seq);
+    if (message.receive_count > 0) {
+      --pending_in_flight_;
+      note_in_flight(message, false);
+    }
     ready_.insert(seq);
+    note_available(seq, message, true);
     pending_.erase(pending_.begin());
   }
   if (fifo_) groups_.advance(now);
@@ -91,18 +96,44 @@ void QueueState::place(std::uint64_t seq, const StoredMessage& message) {
   if (message.visible_at > watermark_) {
     // Hints: new arrivals and fresh deliveries usually sort last; a wrong hint costs one compare.
     pending_.emplace_hint(pending_.end(), message.visible_at, seq);
-    if (message.receive_count > 0) ++pending_in_flight_;
+    if (message.receive_count > 0) {
+      ++pending_in_flight_;
+      note_in_flight(message, true);
+    }
   } else {
     ready_.insert(ready_.end(), seq);
+    note_available(seq, message, true);
   }
 }
 
 void QueueState::unplace(std::uint64_t seq, const StoredMessage& message) {
   if (message.visible_at > watermark_) {
     pending_.erase({message.visible_at, seq});
-    if (message.receive_count > 0) --pending_in_flight_;
+    if (message.receive_count > 0) {
+      --pending_in_flight_;
+      note_in_flight(message, false);
+    }
   } else {
     ready_.erase(seq);
+    note_available(seq, message, false);
+  }
+}
+
+void QueueState::note_available(std::uint64_t seq, const StoredMessage& message, bool available) {
+  if (fifo_) return;
+  if (available) {
+    fair_.add_available(message.group_id, seq);
+  } else {
+    fair_.remove_available(message.group_id, seq);
+  }
+}
+
+void QueueState::note_in_flight(const StoredMessage& message, bool in_flight) {
+  if (fifo_) return;
+  if (in_flight) {
+    fair_.add_in_flight(message.group_id);
+  } else {
+    fair_.remove_in_flight(message.group_id);
   }
 }
 
@@ -257,6 +288,7 @@ std::uint64_t QueueState::purge() {
   ready_.clear();
   pending_.clear();
   pending_in_flight_ = 0;
+  fair_.clear();
   by_sent_.clear();
   // next_seq_ and last_token_ keep counting, so receipts of purged messages read as gone.
   return count;

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "dedup_window.hpp"
+#include "fair_tenants.hpp"
 #include "fifo_groups.hpp"
 #include "sluice/sdk/result.hpp"
 #include "sluice/sdk/types.hpp"
@@ -104,6 +105,9 @@ class QueueState {
   void advance(sdk::TimePoint now);
   void place(std::uint64_t seq, const StoredMessage& message);
   void unplace(std::uint64_t seq, const StoredMessage& message);
+  // Fair-queue bookkeeping of standard queues (no-ops on FIFO queues).
+  void note_available(std::uint64_t seq, const StoredMessage& message, bool available);
+  void note_in_flight(const StoredMessage& message, bool in_flight);
   std::uint64_t insert(StoredMessage message);
   // Removes a message from every index; its group (if any) must be reindexed by the caller.
   StoredMessage extract(std::uint64_t seq);
@@ -146,6 +150,7 @@ class QueueState {
   std::uint64_t next_seq_ = 1;
   std::uint64_t last_token_ = 0;
   FifoGroups groups_;  // FIFO only
+  FairTenants fair_;   // standard only
   DedupWindow dedup_;  // FIFO only
 };
 

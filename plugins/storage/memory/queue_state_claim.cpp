@@ -68,27 +68,45 @@ ClaimOutcome QueueState::claim_standard(const sdk::ClaimSpec& spec, DeadLetterMo
                                         sdk::ClaimResult& out) {
   ClaimOutcome outcome = ClaimOutcome::kDone;
   // Delivered messages go back into the indexes only after the scan, so a visibility of 0 cannot
-  // make the same scan meet them twice.
+  // make the same scan meet them twice (and the tenants' in-flight counts stay as they were when
+  // the claim started).
   std::vector<std::uint64_t> taken;
-  for (auto it = ready_.begin(); it != ready_.end() && taken.size() < budget;) {
-    const std::uint64_t seq = *it;
-    StoredMessage& message = messages_.at(seq);
-    if (message.visible_at > spec.now) {  // filed as ready by a call with a later `now`
-      ++it;
-      continue;
-    }
+  // Delivers or dead-letters one available message; false when the claim must stop.
+  auto take = [&](std::uint64_t seq, StoredMessage& message) {
     if (wants_dead_letter(message, spec, mode)) {
       if (mode == DeadLetterMode::kStop) {
         outcome = ClaimOutcome::kStoppedForDeadLetter;
-        break;
+        return false;
       }
-      ++it;  // extract() erases `seq` from ready_
       dead_letter(seq, spec, *dead_letter_queue, out);
-      continue;
+      return true;
     }
-    it = ready_.erase(it);
+    unplace(seq, message);
     deliver(seq, message, spec, out);
     taken.push_back(seq);
+    return true;
+  };
+
+  // Fair queues: quiet tenants first.
+  const std::vector<std::string> noisy = fair_.noisy(pending_in_flight_);
+  if (!noisy.empty()) {
+    while (taken.size() < budget) {
+      const std::optional<std::uint64_t> seq = fair_.oldest_quiet(noisy);
+      if (!seq) break;
+      StoredMessage& message = messages_.at(*seq);
+      // Filed as available by a call with a later `now`: the scan below skips it.
+      if (message.visible_at > spec.now) break;
+      if (!take(*seq, message)) break;
+    }
+  }
+
+  for (auto it = ready_.begin();
+       it != ready_.end() && taken.size() < budget && outcome == ClaimOutcome::kDone;) {
+    const std::uint64_t seq = *it;
+    StoredMessage& message = messages_.at(seq);
+    ++it;                                         // take() erases `seq` from ready_
+    if (message.visible_at > spec.now) continue;  // filed as ready by a call with a later `now`
+    if (!take(seq, message)) break;
   }
   for (std::uint64_t seq : taken) place(seq, messages_.at(seq));
   return outcome;

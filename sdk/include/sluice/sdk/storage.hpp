@@ -62,7 +62,11 @@ class QueueStore {
   // Claims up to spec.max_messages visible messages (visible_at <= now) and makes them invisible
   // until now + visibility, atomically: no two claims ever return the same message while its
   // visibility lasts. Each delivery gets a fresh receipt and receive_count + 1.
-  // Standard queues: oldest visible first, best effort.
+  // Standard queues: oldest visible first, best effort. Fair queues: messages of tenants that
+  // are noisy when the claim starts (is_noisy_tenant in types.hpp) come only after every visible
+  // message of the other tenants, so one tenant's backlog does not delay the others; noisy
+  // tenants' messages still fill what is left of the batch, oldest first. A store's cost for this
+  // must not grow with a noisy tenant's backlog.
   // FIFO queues: strict order per group; a group with any message in flight yields nothing; a
   // claim may take several consecutive messages of one group and messages of several groups.
   virtual Result<ClaimResult> claim(std::string_view queue, const ClaimSpec& spec) = 0;

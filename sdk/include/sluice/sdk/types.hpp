@@ -74,6 +74,19 @@ struct Delivery {
   std::string dead_letter_source;
 };
 
+// Fair queues (standard queues only; AWS calls a MessageGroupId on a standard queue a tenant).
+// A tenant is noisy while it holds at least kNoisyTenantMinInFlight messages in flight AND more
+// than kNoisyTenantInFlightPercent percent of the queue's in-flight messages. Messages without a
+// group id are never noisy (each is its own tenant). See QueueStore::claim.
+inline constexpr std::uint64_t kNoisyTenantMinInFlight = 30;
+inline constexpr std::uint64_t kNoisyTenantInFlightPercent = 10;
+
+// Whether a tenant holding `tenant_in_flight` of the queue's `queue_in_flight` messages is noisy.
+constexpr bool is_noisy_tenant(std::uint64_t tenant_in_flight, std::uint64_t queue_in_flight) {
+  return tenant_in_flight >= kNoisyTenantMinInFlight &&
+         tenant_in_flight * 100 > queue_in_flight * kNoisyTenantInFlightPercent;
+}
+
 struct ClaimSpec {
   std::uint32_t max_messages = 1;  // 1..N; the store returns at most this many
   Millis visibility{std::chrono::seconds(30)};
