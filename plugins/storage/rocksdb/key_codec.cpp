@@ -8,6 +8,18 @@ constexpr std::size_t kTaggedPrefixBytes = kQidBytes + 1;
 constexpr std::size_t kOrderedKeyBytes = kTaggedPrefixBytes + 16;
 constexpr std::uint64_t kSignBit = 1ULL << 63;
 
+// <qid><tag><len:4><name>: the length makes the prefix of one name never a prefix of another
+// name's keys.
+std::string length_prefixed(std::uint64_t qid, Tag tag, std::string_view name) {
+  std::string key = tag_prefix(qid, tag);
+  const auto size = static_cast<std::uint32_t>(name.size());
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    key.push_back(static_cast<char>((size >> shift) & 0xff));
+  }
+  key.append(name);
+  return key;
+}
+
 }  // namespace
 
 void put_u64(std::string& out, std::uint64_t value) {
@@ -109,15 +121,8 @@ std::string group_row_key(std::uint64_t qid, std::string_view group) {
   return key;
 }
 
-// The length makes the prefix of one group never a prefix of another group's keys.
 std::string group_member_prefix(std::uint64_t qid, std::string_view group) {
-  std::string key = tag_prefix(qid, Tag::kGroupMember);
-  const auto size = static_cast<std::uint32_t>(group.size());
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    key.push_back(static_cast<char>((size >> shift) & 0xff));
-  }
-  key.append(group);
-  return key;
+  return length_prefixed(qid, Tag::kGroupMember, group);
 }
 
 std::string group_member_key(std::uint64_t qid, std::string_view group, std::uint64_t seq) {
@@ -141,6 +146,54 @@ std::string dedup_order_key(std::uint64_t qid, sdk::TimePoint first_seen, std::s
 std::optional<std::string_view> dedup_key_of_order_key(std::string_view order_key) {
   if (order_key.size() < kTaggedPrefixBytes + 8) return std::nullopt;
   return order_key.substr(kTaggedPrefixBytes + 8);
+}
+
+std::string visibility_value(bool received, std::string_view tenant) {
+  std::string value(1, received ? kFlagReceived : kFlagNeverReceived);
+  value.append(tenant);
+  return value;
+}
+
+bool value_received(std::string_view value) {
+  return !value.empty() && value.front() == kFlagReceived;
+}
+
+std::string_view value_tenant(std::string_view value) {
+  return value.empty() ? value : value.substr(1);
+}
+
+std::string tenant_member_prefix(std::uint64_t qid, std::string_view tenant) {
+  return length_prefixed(qid, Tag::kTenantMember, tenant);
+}
+
+std::string tenant_member_key(std::uint64_t qid, std::string_view tenant, std::uint64_t at,
+                              std::uint64_t seq) {
+  std::string key = tenant_member_prefix(qid, tenant);
+  put_u64(key, at);
+  put_u64(key, seq);
+  return key;
+}
+
+std::string tenant_row_key(std::uint64_t qid, std::string_view tenant) {
+  std::string key = tag_prefix(qid, Tag::kTenantRow);
+  key.append(tenant);
+  return key;
+}
+
+std::string heavy_tenant_key(std::uint64_t qid, std::string_view tenant) {
+  std::string key = tag_prefix(qid, Tag::kHeavyTenant);
+  key.append(tenant);
+  return key;
+}
+
+std::string_view tenant_of_named_key(std::string_view key) {
+  return key.size() < kTaggedPrefixBytes ? std::string_view() : key.substr(kTaggedPrefixBytes);
+}
+
+std::optional<std::pair<std::uint64_t, std::uint64_t>> member_position(std::string_view key,
+                                                                       std::size_t prefix_size) {
+  if (key.size() != prefix_size + 16) return std::nullopt;
+  return std::make_pair(read_u64(key.substr(prefix_size)), read_u64(key.substr(prefix_size + 8)));
 }
 
 }  // namespace sluice::plugins::rocksdb

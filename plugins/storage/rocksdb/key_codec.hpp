@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "sluice/sdk/types.hpp"
 
@@ -34,12 +35,25 @@ enum class Tag : char {
   kWaiting = 'W',      // <qid>W<ready_at><head seq> -> group (FIFO: groups locked until a time)
   kDedup = 'D',        // <qid>D<dedup key>          -> DedupRow (FIFO dedup window)
   kDedupOrder = 'd',   // <qid>d<first_seen><key>    -> ""   (dedup keys oldest first, for pruning)
+  // Fair queues (standard queues; a message's group id names its tenant), see tenant_index.hpp.
+  kTenantReady = 'V',   // <qid>V<visible_at><seq>    -> flag: a tenant's message, visible
+  kTenantMember = 'T',  // <qid>T<len:4><tenant><visible_at><seq> -> "" (a tenant's kTenantReady)
+  kTenantHead = 'A',    // <qid>A<visible_at><seq>    -> tenant (tenants by oldest visible message)
+  kTenantRow = 't',     // <qid>t<tenant>             -> TenantRow (in flight, filed head)
+  kHeavyTenant = 'N',   // <qid>N<tenant>             -> ""   (tenants with >= 30 in flight)
 };
 
-// Values of the kReady / kPending entries: whether the message was ever received, which decides
-// whether a not-yet-visible message counts as in flight or as delayed.
+// Values of the kReady / kPending / kTenantReady entries: whether the message was ever received,
+// which decides whether a not-yet-visible message counts as in flight or as delayed.
 inline constexpr char kFlagNeverReceived = 'd';
 inline constexpr char kFlagReceived = 'f';
+
+// The value of a visibility entry: the flag, then (kPending entries of a tenant's message only)
+// the tenant, so moving the entry to the visible indexes needs no read of the message. Untenanted
+// messages keep the one-byte value.
+std::string visibility_value(bool received, std::string_view tenant);
+bool value_received(std::string_view value);
+std::string_view value_tenant(std::string_view value);  // "" if untenanted
 
 void put_u64(std::string& out, std::uint64_t value);
 // The big-endian integer in the first 8 bytes of `bytes` (which must hold at least 8).
@@ -78,5 +92,20 @@ std::string dedup_key(std::uint64_t qid, std::string_view key);
 std::string dedup_order_key(std::uint64_t qid, sdk::TimePoint first_seen, std::string_view key);
 // The dedup key at the end of a dedup_order_key; nullopt if the key is too short.
 std::optional<std::string_view> dedup_key_of_order_key(std::string_view order_key);
+
+// Fair queues. A tenant's kTenantMember keys share tenant_member_prefix (length-prefixed, so no
+// tenant's prefix is a prefix of another's) and end in the same <visible_at><seq> as its
+// kTenantReady key.
+std::string tenant_member_prefix(std::uint64_t qid, std::string_view tenant);
+std::string tenant_member_key(std::uint64_t qid, std::string_view tenant, std::uint64_t at,
+                              std::uint64_t seq);
+std::string tenant_row_key(std::uint64_t qid, std::string_view tenant);
+std::string heavy_tenant_key(std::uint64_t qid, std::string_view tenant);
+// The tenant named by a kTenantRow or kHeavyTenant key.
+std::string_view tenant_of_named_key(std::string_view key);
+// The trailing <visible_at><seq> of a kTenantMember key; nullopt if the key is not
+// prefix_size + 16 bytes long.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> member_position(std::string_view key,
+                                                                       std::size_t prefix_size);
 
 }  // namespace sluice::plugins::rocksdb

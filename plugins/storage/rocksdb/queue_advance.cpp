@@ -1,11 +1,13 @@
 #include "queue_advance.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 
 #include "key_codec.hpp"
 #include "queue_txn.hpp"
 #include "status_macros.hpp"
+#include "tenant_index.hpp"
 
 namespace sluice::plugins::rocksdb {
 namespace {
@@ -53,18 +55,29 @@ sdk::Status advance_due(Database& db, QueueHandle& queue, sdk::TimePoint now, Ta
   return txn.commit(what, false);
 }
 
-// One chunk of kPending -> kReady moves (delays and visibility timeouts that have passed).
+// One chunk of kPending -> kReady moves (delays and visibility timeouts that have passed); a
+// tenant's messages (the tenant is in the entry's value) move to its index instead, and stop
+// counting as its messages in flight.
 sdk::Status advance_pending(Database& db, QueueHandle& queue, sdk::TimePoint now, bool* more) {
   return advance_due(
       db, queue, now, Tag::kPending, Floor::kPending, "pending index", "advancing visibility", more,
-      [&](QueueTxn& txn, QueueState& state, const rdb::Slice& value, auto at, auto seq) {
-        txn.batch().Put(db.index(), ordered_key(queue.id, Tag::kReady, at, seq), value);
-        state.floors.note_insert(Floor::kReady, {at, seq});
-        const bool received = value.size() == 1 && value[0] == kFlagReceived;
+      [&](QueueTxn& txn, QueueState& state, const rdb::Slice& value, auto at,
+          auto seq) -> sdk::Status {
+        const std::string_view bytes(value.data(), value.size());
+        const bool received = value_received(bytes);
         auto& counter =
             received ? state.counters.pending_in_flight : state.counters.pending_delayed;
         if (counter > 0) --counter;
         ++state.counters.ready;
+        const std::string_view tenant = value_tenant(bytes);
+        if (tenant.empty()) {
+          txn.batch().Put(db.index(), ordered_key(queue.id, Tag::kReady, at, seq), value);
+          state.floors.note_insert(Floor::kReady, {at, seq});
+          return sdk::Status::Ok();
+        }
+        TenantIndex tenants(txn, queue, state);
+        SLUICE_RDB_RETURN_IF_ERROR(tenants.add_available(tenant, at, seq, bytes.front()));
+        if (received) SLUICE_RDB_RETURN_IF_ERROR(tenants.remove_in_flight(tenant));
         return sdk::Status::Ok();
       });
 }
@@ -93,6 +106,48 @@ sdk::Status advance_waiting(Database& db, QueueHandle& queue, sdk::TimePoint now
                      });
 }
 
+// Counts the entries of a visible index (kReady, kTenantReady) from `component` on, which calls
+// with a later `now` filed, as what they are at this call's `now`: in flight or delayed.
+sdk::Status uncount_later(Database& db, const QueueHandle& queue, Tag tag, std::uint64_t component,
+                          sdk::QueueCounts& counts) {
+  const std::string lower = ordered_seek(queue.id, tag, component);
+  const std::string upper = tag_limit(queue.id, tag);
+  const rdb::Slice lower_slice(lower), upper_slice(upper);
+  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
+  for (it->Seek(lower_slice); it->Valid(); it->Next()) {
+    if (counts.visible > 0) --counts.visible;
+    ++(value_received(std::string_view(it->value().data(), it->value().size())) ? counts.in_flight
+                                                                                : counts.delayed);
+  }
+  if (!it->status().ok()) return storage_error("scan", it->status());
+  return sdk::Status::Ok();
+}
+
+// Whether kTenantReady holds nothing at or above its floor; if so raises the floor past the end,
+// so later counts of a queue without tenants skip the index without reading it. Otherwise raises
+// the floor to the first live entry.
+sdk::Result<bool> tenant_ready_empty(Database& db, QueueHandle& queue) {
+  IndexFloors& floors = queue.state.floors;
+  const std::string lower =
+      floor_seek(queue.id, Tag::kTenantReady, floors.get(Floor::kTenantReady));
+  const std::string upper = tag_limit(queue.id, Tag::kTenantReady);
+  const rdb::Slice lower_slice(lower), upper_slice(upper);
+  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
+  it->Seek(lower_slice);
+  if (!it->status().ok()) return storage_error("scan", it->status());
+  floors.begin();  // no transaction is open: nothing this call did not see was inserted
+  if (!it->Valid()) {
+    floors.raise(Floor::kTenantReady, kPastEnd);
+    return true;
+  }
+  const std::string_view key(it->key().data(), it->key().size());
+  const auto at = component_of(key);
+  const auto seq = ordered_seq_of(key);
+  if (!at || !seq) return corrupt_key(queue, "tenants' ready index");
+  floors.raise(Floor::kTenantReady, {*at, *seq});
+  return false;
+}
+
 }  // namespace
 
 sdk::Status advance_queue(Database& db, QueueHandle& queue, sdk::TimePoint now) {
@@ -111,16 +166,17 @@ sdk::Result<sdk::QueueCounts> count_queue(Database& db, QueueHandle& queue, sdk:
   sdk::QueueCounts counts{counters.ready, counters.pending_in_flight, counters.pending_delayed};
   const std::uint64_t now_at = time_component(now);
   if (now_at == std::numeric_limits<std::uint64_t>::max()) return counts;
-  const std::string lower = ordered_seek(queue.id, Tag::kReady, now_at + 1);
-  const std::string upper = tag_limit(queue.id, Tag::kReady);
-  const rdb::Slice lower_slice(lower), upper_slice(upper);
-  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
-  for (it->Seek(lower_slice); it->Valid(); it->Next()) {
-    if (counts.visible > 0) --counts.visible;
-    const bool received = it->value().size() == 1 && it->value()[0] == kFlagReceived;
-    ++(received ? counts.in_flight : counts.delayed);
+  SLUICE_RDB_RETURN_IF_ERROR(uncount_later(db, queue, Tag::kReady, now_at + 1, counts));
+  // Tenants' visible messages: skipped without a read once that index is known to be empty.
+  QueueState& state = queue.state;
+  const FloorKey floor = state.floors.get(Floor::kTenantReady);
+  if (floor == kPastEnd) return counts;
+  if (floor.component <= now_at) {
+    SLUICE_RDB_ASSIGN_OR_RETURN(const bool empty, tenant_ready_empty(db, queue));
+    if (empty) return counts;
   }
-  if (!it->status().ok()) return storage_error("scan", it->status());
+  SLUICE_RDB_RETURN_IF_ERROR(
+      uncount_later(db, queue, Tag::kTenantReady, std::max(now_at + 1, floor.component), counts));
   return counts;
 }
 

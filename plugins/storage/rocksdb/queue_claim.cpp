@@ -3,13 +3,17 @@
 #include <algorithm>
 #include <limits>
 #include <random>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "key_codec.hpp"
 #include "queue_advance.hpp"
 #include "queue_writer.hpp"
 #include "receipt_codec.hpp"
+#include "standard_candidates.hpp"
 #include "status_macros.hpp"
+#include "tenant_index.hpp"
 
 namespace sluice::plugins::rocksdb {
 namespace {
@@ -27,8 +31,14 @@ std::uint64_t new_token() {
 class ClaimRun {
  public:
   ClaimRun(Database& db, QueueHandle& source, QueueHandle* dead_letter, const sdk::ClaimSpec& spec,
-           DeadLetterMode mode, std::uint64_t budget)
-      : db_(db), txn_(db), source_(txn_, source), spec_(spec), mode_(mode), budget_(budget) {
+           DeadLetterMode mode, std::uint64_t budget, std::vector<std::string> noisy)
+      : db_(db),
+        txn_(db),
+        source_(txn_, source),
+        spec_(spec),
+        mode_(mode),
+        budget_(budget),
+        noisy_(std::move(noisy)) {
     if (mode_ == DeadLetterMode::kMove) dead_letter_.emplace(txn_, *dead_letter);
   }
 
@@ -110,38 +120,34 @@ class ClaimRun {
     return sdk::Status::Ok();
   }
 
-  // Visible messages by (visible_at, seq) from the ready index.
+  // Visible messages in (visible_at, seq) order, quiet tenants before noisy ones
+  // (standard_candidates.hpp).
   sdk::Result<ClaimOutcome> claim_standard() {
-    QueueState& state = source_.state();
-    const std::string lower = floor_seek(id(), Tag::kReady, state.floors.get(Floor::kReady));
-    const std::string upper = tag_limit(id(), Tag::kReady);
-    const rdb::Slice lower_slice(lower), upper_slice(upper);
-    auto it = db_.iterate(db_.index(), &lower_slice, &upper_slice);
-    for (it->Seek(lower_slice); it->Valid(); it->Next()) {
-      const std::string_view key(it->key().data(), it->key().size());
-      const auto at = component_of(key);
-      const auto seq = ordered_seq_of(key);
-      if (!at || !seq) return corrupt_index("ready index");
-      // Entries are in visible_at order: the first one not visible at this call's `now` (filed
-      // by a call with a later `now`) ends the scan.
-      if (deliveries_.size() >= budget_ || time_from_component(*at) > spec_.now) {
-        state.floors.raise(Floor::kReady, {*at, *seq});
-        return ClaimOutcome::kDone;
+    StandardCandidates candidates(db_, source_.queue(), source_.state(), noisy_,
+                                  TenantIndex(txn_, source_.queue(), source_.state()), spec_.now);
+    ClaimOutcome outcome = ClaimOutcome::kDone;
+    while (deliveries_.size() < budget_) {
+      SLUICE_RDB_ASSIGN_OR_RETURN(const Candidate* next, candidates.peek());
+      if (next == nullptr) break;
+      const std::uint64_t seq = next->seq;
+      const Placement where = next->where;
+      SLUICE_RDB_ASSIGN_OR_RETURN(MessageState message, require_state(seq));
+      if (where == Placement::kTenantReady && message.group_id != next->tenant) {
+        return corrupt_index("tenant index");
       }
-      SLUICE_RDB_ASSIGN_OR_RETURN(MessageState message, require_state(*seq));
       if (wants_dead_letter(message)) {
         if (mode_ == DeadLetterMode::kStop) {
-          state.floors.raise(Floor::kReady, {*at, *seq});
-          return ClaimOutcome::kStoppedForDeadLetter;
+          outcome = ClaimOutcome::kStoppedForDeadLetter;
+          break;
         }
-        SLUICE_RDB_RETURN_IF_ERROR(dead_letter(*seq, message, Placement::kReady, nullptr));
-        continue;
+        SLUICE_RDB_RETURN_IF_ERROR(dead_letter(seq, message, where, nullptr));
+      } else {
+        SLUICE_RDB_RETURN_IF_ERROR(deliver(seq, message, where));
       }
-      SLUICE_RDB_RETURN_IF_ERROR(deliver(*seq, message, Placement::kReady));
+      SLUICE_RDB_RETURN_IF_ERROR(candidates.pop());
     }
-    if (!it->status().ok()) return storage_error("scan", it->status());
-    state.floors.raise(Floor::kReady, kPastEnd);
-    return ClaimOutcome::kDone;
+    candidates.finish();
+    return outcome;
   }
 
   // Claimable groups by head sequence; consecutive visible messages of each.
@@ -216,6 +222,7 @@ class ClaimRun {
   const sdk::ClaimSpec& spec_;
   const DeadLetterMode mode_;
   const std::uint64_t budget_;
+  const std::vector<std::string> noisy_;  // standard queues: tenants noisy when the claim started
   std::vector<sdk::Delivery> deliveries_;
   std::uint32_t dead_lettered_ = 0;
 };
@@ -237,7 +244,16 @@ sdk::Result<ClaimOutcome> claim_phase(Database& db, QueueHandle& source, QueueHa
   }
   if (budget == 0) return ClaimOutcome::kDone;
 
-  ClaimRun run(db, source, dead_letter, spec, mode, budget);
+  // Fair queues: which tenants are noisy as the claim starts. Nobody can be while the whole queue
+  // holds fewer than kNoisyTenantMinInFlight in flight, which spares most claims the lookup.
+  std::vector<std::string> noisy;
+  const std::uint64_t queue_in_flight = source.state.counters.pending_in_flight;
+  if (!source.fifo && queue_in_flight >= sdk::kNoisyTenantMinInFlight) {
+    SLUICE_RDB_RETURN_IF_ERROR(load_heavy_tenants(db, source));
+    noisy = source.heavy.noisy(queue_in_flight);
+  }
+
+  ClaimRun run(db, source, dead_letter, spec, mode, budget, std::move(noisy));
   SLUICE_RDB_ASSIGN_OR_RETURN(ClaimOutcome outcome, run.run());
   for (sdk::Delivery& delivery : run.deliveries()) out.deliveries.push_back(std::move(delivery));
   out.dead_lettered += run.dead_lettered();

@@ -1,6 +1,6 @@
-// One claim phase on one queue: hands out visible messages (standard: oldest visible_at first;
-// FIFO: claimable groups by head sequence, consecutive messages of each), and dead-letters
-// messages over their receive limit, all in one transaction.
+// One claim phase on one queue: hands out visible messages (standard: oldest visible_at first,
+// quiet tenants before noisy ones; FIFO: claimable groups by head sequence, consecutive messages
+// of each), and dead-letters messages over their receive limit, all in one transaction.
 //
 // Threading: the caller holds the source queue's mutex and, with DeadLetterMode::kMove, the
 // dead-letter queue's mutex too (through QueuePairLock).

@@ -12,21 +12,34 @@
 #include <compare>
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "key_codec.hpp"
 #include "sluice/sdk/types.hpp"
+#include "tenant_state.hpp"
 #include "value_codec.hpp"
 
 namespace sluice::plugins::rocksdb {
 
 // The ordered indexes whose scans start at a floor (see IndexFloors).
-enum class Floor : std::uint8_t { kReady, kPending, kSent, kHeads, kWaiting, kDedupOrder, kCount };
+enum class Floor : std::uint8_t {
+  kReady,
+  kPending,
+  kSent,
+  kHeads,
+  kWaiting,
+  kDedupOrder,
+  kTenantReady,  // kTenantReady (tenants' visible messages)
+  kTenantHeads,  // kTenantHead
+  kCount
+};
 
 // A position in an ordered index: the 8-byte component after <qid><tag>, then the trailing seq
-// (0 for the indexes whose keys do not end in one: kHead, kDedupOrder).
+// (0 for the indexes whose keys do not end in one: kHead, kDedupOrder). Sequences start at 1.
 struct FloorKey {
   std::uint64_t component = 0;
   std::uint64_t seq = 0;
@@ -85,6 +98,16 @@ struct QueueState {
   void see(sdk::TimePoint now) {
     if (now > latest_now) latest_now = now;
   }
+
+  // Fair queues (tenant_index.hpp). The rows of the tenants the current transaction changed,
+  // written into its batch by QueueTxn::commit: empty in a published state, so copying a state
+  // to stage it stays cheap.
+  std::map<std::string, TenantWork, std::less<>> tenants;
+  // Heavy tenants' counts the transaction changed, in order; QueueHandle::publish applies them.
+  std::vector<HeavyChange> heavy_changes;
+  // Whether QueueHandle::heavy holds every heavy tenant of the database. Loaded by the first
+  // claim that needs it; a reload (QueueState{}) clears it, so a failed write forgets the cache.
+  bool heavy_loaded = false;
 };
 
 class QueueHandle {
@@ -119,6 +142,20 @@ class QueueHandle {
   // call reloads them (and restarts the floors) before using them.
   bool needs_reload = false;
   QueueState state;
+  // Heavy tenants (current only while state.heavy_loaded).
+  HeavyTenants heavy;
+
+  // Makes a committed transaction's staged state the queue's state.
+  void publish(QueueState&& staged) {
+    if (staged.heavy_loaded) {
+      for (const HeavyChange& change : staged.heavy_changes) {
+        heavy.set(change.tenant, change.in_flight);
+      }
+    }
+    staged.heavy_changes.clear();
+    staged.tenants.clear();
+    state = std::move(staged);
+  }
 
  private:
   std::mutex mutex_;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "key_codec.hpp"
+#include "tenant_index.hpp"
 
 namespace sluice::plugins::rocksdb {
 
@@ -48,9 +49,17 @@ sdk::Result<std::optional<std::string>> QueueTxn::first_key(rdb::ColumnFamilyHan
 }
 
 sdk::Status QueueTxn::commit(std::string_view what, bool durable) {
+  // Tenants' rows and head entries first: they belong to the same batch.
+  for (auto& [handle, state] : staged_) {
+    if (state.tenants.empty()) continue;
+    if (sdk::Status flushed = TenantIndex(*this, *handle, state).flush(); !flushed.ok()) {
+      staged_.clear();  // nothing written, nothing published
+      return flushed;
+    }
+  }
   // Nothing changed (an empty claim, say): no write, no fsync; floors raised by scans still hold.
   if (batch_.GetWriteBatch()->Count() == 0) {
-    for (auto& [handle, state] : staged_) handle->state = std::move(state);
+    for (auto& [handle, state] : staged_) handle->publish(std::move(state));
     staged_.clear();
     return sdk::Status::Ok();
   }
@@ -60,7 +69,7 @@ sdk::Status QueueTxn::commit(std::string_view what, bool durable) {
   sdk::Status written = db_.write(batch_.GetWriteBatch(), durable, what);
   for (auto& [handle, state] : staged_) {
     if (written.ok()) {
-      handle->state = std::move(state);
+      handle->publish(std::move(state));
     } else {
       handle->needs_reload = true;
     }

@@ -4,6 +4,7 @@
 
 #include "key_codec.hpp"
 #include "status_macros.hpp"
+#include "tenant_index.hpp"
 
 namespace sluice::plugins::rocksdb {
 namespace {
@@ -57,45 +58,77 @@ void QueueWriter::put_state(std::uint64_t seq, const MessageState& state) {
   txn_.batch().Put(txn_.db().index(), state_key(queue_.id, seq), encode(state));
 }
 
-void QueueWriter::place(std::uint64_t seq, const MessageState& state, sdk::TimePoint now) {
+sdk::Status QueueWriter::place(std::uint64_t seq, const MessageState& state, sdk::TimePoint now,
+                               std::string_view tenant) {
   const std::uint64_t at = time_component(state.visible_at);
   const bool received = state.receive_count > 0;
-  const char flag[1] = {received ? kFlagReceived : kFlagNeverReceived};
-  const rdb::Slice value(flag, 1);
+  const char flag = received ? kFlagReceived : kFlagNeverReceived;
   if (state.visible_at <= now) {
-    txn_.batch().Put(txn_.db().index(), ordered_key(queue_.id, Tag::kReady, at, seq), value);
     ++state_.counters.ready;
+    if (!tenant.empty()) {
+      return TenantIndex(txn_, queue_, state_).add_available(tenant, at, seq, flag);
+    }
+    txn_.batch().Put(txn_.db().index(), ordered_key(queue_.id, Tag::kReady, at, seq),
+                     rdb::Slice(&flag, 1));
     state_.floors.note_insert(Floor::kReady, {at, seq});
-  } else {
-    txn_.batch().Put(txn_.db().index(), ordered_key(queue_.id, Tag::kPending, at, seq), value);
-    ++(received ? state_.counters.pending_in_flight : state_.counters.pending_delayed);
-    state_.floors.note_insert(Floor::kPending, {at, seq});
+    return sdk::Status::Ok();
   }
+  txn_.batch().Put(txn_.db().index(), ordered_key(queue_.id, Tag::kPending, at, seq),
+                   visibility_value(received, tenant));
+  ++(received ? state_.counters.pending_in_flight : state_.counters.pending_delayed);
+  state_.floors.note_insert(Floor::kPending, {at, seq});
+  if (received && !tenant.empty()) return TenantIndex(txn_, queue_, state_).add_in_flight(tenant);
+  return sdk::Status::Ok();
 }
 
-sdk::Status QueueWriter::unplace(std::uint64_t seq, const MessageState& state, Placement where) {
+sdk::Result<std::string> QueueWriter::unplace(std::uint64_t seq, const MessageState& state,
+                                              Placement where) {
   const std::uint64_t at = time_component(state.visible_at);
+  auto* index = txn_.db().index();
   const std::string pending = ordered_key(queue_.id, Tag::kPending, at, seq);
-  const std::string ready = ordered_key(queue_.id, Tag::kReady, at, seq);
-  if (where == Placement::kUnknown) {
-    SLUICE_RDB_ASSIGN_OR_RETURN(auto in_pending, txn_.get(txn_.db().index(), pending));
-    if (in_pending) {
+  std::optional<std::string> pending_value;
+  if (where == Placement::kUnknown || where == Placement::kPending) {
+    SLUICE_RDB_ASSIGN_OR_RETURN(pending_value, txn_.get(index, pending));
+    if (pending_value) {
       where = Placement::kPending;
-    } else {
-      SLUICE_RDB_ASSIGN_OR_RETURN(auto in_ready, txn_.get(txn_.db().index(), ready));
-      if (!in_ready) return corrupt("the visibility index entry", seq);
-      where = Placement::kReady;
+    } else if (where == Placement::kPending) {
+      return corrupt("the pending index entry", seq);
     }
   }
-  if (where == Placement::kPending) {
-    txn_.batch().Delete(txn_.db().index(), pending);
-    decrement(state.receive_count > 0 ? state_.counters.pending_in_flight
-                                      : state_.counters.pending_delayed);
-  } else {
-    txn_.batch().Delete(txn_.db().index(), ready);
-    decrement(state_.counters.ready);
+  // Only a standard queue's message with a group id can be a tenant's; older ones are in kReady.
+  const bool may_have_tenant = !queue_.fifo && !state.group_id.empty();
+  if (where == Placement::kUnknown && may_have_tenant) {
+    SLUICE_RDB_ASSIGN_OR_RETURN(
+        auto in_tenant_ready, txn_.get(index, ordered_key(queue_.id, Tag::kTenantReady, at, seq)));
+    if (in_tenant_ready) where = Placement::kTenantReady;
   }
-  return sdk::Status::Ok();
+  const std::string ready = ordered_key(queue_.id, Tag::kReady, at, seq);
+  if (where == Placement::kUnknown) {
+    SLUICE_RDB_ASSIGN_OR_RETURN(auto in_ready, txn_.get(index, ready));
+    if (!in_ready) return corrupt("the visibility index entry", seq);
+    where = Placement::kReady;
+  }
+  switch (where) {
+    case Placement::kPending: {
+      txn_.batch().Delete(index, pending);
+      const bool received = state.receive_count > 0;
+      decrement(received ? state_.counters.pending_in_flight : state_.counters.pending_delayed);
+      std::string tenant(value_tenant(*pending_value));
+      if (received && !tenant.empty()) {
+        SLUICE_RDB_RETURN_IF_ERROR(TenantIndex(txn_, queue_, state_).remove_in_flight(tenant));
+      }
+      return tenant;
+    }
+    case Placement::kTenantReady:
+      decrement(state_.counters.ready);
+      SLUICE_RDB_RETURN_IF_ERROR(
+          TenantIndex(txn_, queue_, state_).remove_available(state.group_id, at, seq));
+      return state.group_id;
+    default:
+      txn_.batch().Delete(index, ready);
+      decrement(state_.counters.ready);
+      return std::string();
+  }
 }
 
 sdk::Result<std::uint64_t> QueueWriter::insert(const MessageBody& body, const MessageState& state,
@@ -107,7 +140,9 @@ sdk::Result<std::uint64_t> QueueWriter::insert(const MessageBody& body, const Me
   const std::uint64_t sent = time_component(state.sent_at);
   batch.Put(txn_.db().index(), ordered_key(queue_.id, Tag::kSent, sent, seq), rdb::Slice());
   state_.floors.note_insert(Floor::kSent, {sent, seq});
-  place(seq, state, now);
+  // A standard queue's message with a group id is its tenant's (fair queues).
+  const std::string_view tenant = queue_.fifo ? std::string_view() : state.group_id;
+  SLUICE_RDB_RETURN_IF_ERROR(place(seq, state, now, tenant));
   if (queue_.fifo) {
     SLUICE_RDB_ASSIGN_OR_RETURN(GroupRow row, read_group(state.group_id));
     batch.Put(txn_.db().index(), group_member_key(queue_.id, state.group_id, seq), rdb::Slice());
@@ -144,8 +179,8 @@ sdk::Status QueueWriter::erase(std::uint64_t seq, const MessageState& state, Pla
 
 sdk::Status QueueWriter::update(std::uint64_t seq, const MessageState& old,
                                 const MessageState& updated, Placement where, sdk::TimePoint now) {
-  SLUICE_RDB_RETURN_IF_ERROR(unplace(seq, old, where));
-  place(seq, updated, now);
+  SLUICE_RDB_ASSIGN_OR_RETURN(const std::string tenant, unplace(seq, old, where));
+  SLUICE_RDB_RETURN_IF_ERROR(place(seq, updated, now, tenant));
   put_state(seq, updated);
   return sdk::Status::Ok();
 }

@@ -1,7 +1,12 @@
 // QueueWriter: the message-level changes of one queue inside a QueueTxn. It keeps every index
-// and counter consistent with the messages: a message is always in exactly one of the kReady and
-// kPending indexes (and the matching counter), in the retention index, and on FIFO queues in its
-// group, whose row and head entry it keeps filed.
+// and counter consistent with the messages: a message is always in exactly one of the kReady,
+// kTenantReady and kPending indexes (and the matching counter), in the retention index, on FIFO
+// queues in its group, whose row and head entry it keeps filed, and on standard queues, if it has
+// a tenant (group id), in its tenant's index (tenant_index.hpp).
+//
+// A message's tenant class is fixed when it enters the queue and carried by its index entries
+// (kTenantReady, or the tenant in its kPending value), so messages stored before fair queues
+// existed stay untenanted in kReady for good.
 //
 // Threading: as QueueTxn (the caller holds the queue's mutex).
 #pragma once
@@ -19,7 +24,7 @@
 namespace sluice::plugins::rocksdb {
 
 // Which visibility index holds a message, when the caller already knows.
-enum class Placement : std::uint8_t { kUnknown, kReady, kPending };
+enum class Placement : std::uint8_t { kUnknown, kReady, kPending, kTenantReady };
 
 class QueueWriter {
  public:
@@ -53,8 +58,12 @@ class QueueWriter {
   sdk::Status reindex_group(const std::string& group, GroupRow& row, sdk::TimePoint now);
 
  private:
-  void place(std::uint64_t seq, const MessageState& state, sdk::TimePoint now);
-  sdk::Status unplace(std::uint64_t seq, const MessageState& state, Placement where);
+  // Files the message as visible (if state.visible_at <= now) or pending; `tenant` is its tenant
+  // class ("" = untenanted).
+  sdk::Status place(std::uint64_t seq, const MessageState& state, sdk::TimePoint now,
+                    std::string_view tenant);
+  // Deletes the message's visibility entry; returns its tenant class.
+  sdk::Result<std::string> unplace(std::uint64_t seq, const MessageState& state, Placement where);
   void put_state(std::uint64_t seq, const MessageState& state);
   sdk::Error corrupt(std::string_view what, std::uint64_t seq) const;
 

@@ -270,7 +270,8 @@ sdk::Result<std::uint64_t> RocksDbQueueStore::purge(std::string_view queue) {
       rdb::WriteBatch batch;
       batch.DeleteRange(db_->messages(), queue_prefix(id), queue_limit(id));
       for (Tag tag : {Tag::kState, Tag::kReady, Tag::kPending, Tag::kSent, Tag::kGroupMember,
-                      Tag::kGroupRow, Tag::kHead, Tag::kWaiting}) {
+                      Tag::kGroupRow, Tag::kHead, Tag::kWaiting, Tag::kTenantReady,
+                      Tag::kTenantMember, Tag::kTenantHead, Tag::kTenantRow, Tag::kHeavyTenant}) {
         batch.DeleteRange(db_->index(), tag_prefix(id, tag), tag_limit(id, tag));
       }
       batch.Put(db_->index(), counters_key(id), encode(counters));
@@ -280,6 +281,7 @@ sdk::Result<std::uint64_t> RocksDbQueueStore::purge(std::string_view queue) {
         return written.error();
       }
       handle->state.counters = counters;
+      handle->heavy.clear();  // no tenant is left, so none is heavy
     }
     compact_queue(handle->id);
     return purged;

@@ -3,8 +3,11 @@
 // never in both queues and never in none.
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <string>
+#include <tuple>
 
 #include "key_codec.hpp"
 #include "queue_advance.hpp"
@@ -40,25 +43,83 @@ struct Oldest {
   std::string message_id;
 };
 
+// A queue's visible messages oldest first: the untenanted ones (kReady) merged with the tenants'
+// (kTenantReady), each index read from its floor. Moves take messages in plain age order; fair
+// scheduling is for claims.
+class VisibleInOrder {
+ public:
+  struct Entry {
+    std::uint64_t at = 0;
+    std::uint64_t seq = 0;
+    Placement where = Placement::kReady;
+  };
+
+  VisibleInOrder(Database& db, const QueueHandle& queue, const IndexFloors& floors)
+      : queue_(queue) {
+    open(db, Tag::kReady, floors.get(Floor::kReady), ready_);
+    open(db, Tag::kTenantReady, floors.get(Floor::kTenantReady), tenants_);
+  }
+
+  // The oldest entry not yet popped; nullopt when both indexes are exhausted.
+  sdk::Result<std::optional<Entry>> peek() {
+    std::optional<Entry> best;
+    SLUICE_RDB_RETURN_IF_ERROR(consider(ready_, Placement::kReady, best));
+    SLUICE_RDB_RETURN_IF_ERROR(consider(tenants_, Placement::kTenantReady, best));
+    return best;
+  }
+  void pop(const Entry& entry) {
+    (entry.where == Placement::kReady ? ready_ : tenants_).it->Next();
+  }
+
+ private:
+  struct Index {
+    std::string lower, upper;
+    rdb::Slice lower_slice, upper_slice;
+    std::unique_ptr<rdb::Iterator> it;  // null: the index is empty (floor past its end)
+  };
+
+  void open(Database& db, Tag tag, FloorKey floor, Index& index) {
+    if (floor == kPastEnd) return;
+    index.lower = floor_seek(queue_.id, tag, floor);
+    index.upper = tag_limit(queue_.id, tag);
+    index.lower_slice = index.lower;
+    index.upper_slice = index.upper;
+    index.it = db.iterate(db.index(), &index.lower_slice, &index.upper_slice);
+    index.it->Seek(index.lower_slice);
+  }
+
+  sdk::Status consider(Index& index, Placement where, std::optional<Entry>& best) {
+    if (!index.it) return sdk::Status::Ok();
+    if (!index.it->status().ok()) return storage_error("scan", index.it->status());
+    if (!index.it->Valid()) return sdk::Status::Ok();
+    const std::string_view key(index.it->key().data(), index.it->key().size());
+    const auto at = component_of(key);
+    const auto seq = ordered_seq_of(key);
+    if (!at || !seq) {
+      return make_error(ErrorCode::kInternal,
+                        "queue '" + queue_.name + "': malformed key in its visible indexes");
+    }
+    if (!best || std::tie(*at, *seq) < std::tie(best->at, best->seq))
+      best = Entry{*at, *seq, where};
+    return sdk::Status::Ok();
+  }
+
+  const QueueHandle& queue_;
+  Index ready_;
+  Index tenants_;
+};
+
 // The oldest visible message of `source` (advanced to `now`), if any.
 sdk::Result<std::optional<Oldest>> peek_oldest(Database& db, QueueHandle& source,
                                                sdk::TimePoint now) {
   SLUICE_RDB_RETURN_IF_ERROR(advance_queue(db, source, now));
-  const std::string lower =
-      floor_seek(source.id, Tag::kReady, source.state.floors.get(Floor::kReady));
-  const std::string upper = tag_limit(source.id, Tag::kReady);
-  const rdb::Slice lower_slice(lower), upper_slice(upper);
-  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
-  it->Seek(lower_slice);
-  if (!it->status().ok()) return storage_error("scan", it->status());
-  if (!it->Valid()) return std::optional<Oldest>();
-  const std::string_view key(it->key().data(), it->key().size());
-  const auto at = component_of(key);
-  const auto seq = ordered_seq_of(key);
-  if (!at || !seq || time_from_component(*at) > now) return std::optional<Oldest>();
-  SLUICE_RDB_ASSIGN_OR_RETURN(auto bytes, db.get(db.messages(), message_key(source.id, *seq)));
+  VisibleInOrder visible(db, source, source.state.floors);
+  SLUICE_RDB_ASSIGN_OR_RETURN(const auto oldest, visible.peek());
+  if (!oldest || time_from_component(oldest->at) > now) return std::optional<Oldest>();
+  SLUICE_RDB_ASSIGN_OR_RETURN(auto bytes,
+                              db.get(db.messages(), message_key(source.id, oldest->seq)));
   auto body = bytes ? decode_message_body(*bytes) : std::nullopt;
-  if (!body) return missing("body", source, *seq);
+  if (!body) return missing("body", source, oldest->seq);
   return std::optional<Oldest>(Oldest{std::move(body->dead_letter_source), body->message_id});
 }
 
@@ -72,30 +133,21 @@ sdk::Result<std::uint32_t> move_run(Database& db, QueueHandle& source, QueueHand
   QueueTxn txn(db);
   QueueWriter from(txn, source);
   QueueWriter to(txn, destination);
-  const std::string lower =
-      floor_seek(source.id, Tag::kReady, from.state().floors.get(Floor::kReady));
-  const std::string upper = tag_limit(source.id, Tag::kReady);
-  const rdb::Slice lower_slice(lower), upper_slice(upper);
-  auto it = db.iterate(db.index(), &lower_slice, &upper_slice);
+  VisibleInOrder visible(db, source, from.state().floors);
   std::map<std::string, GroupRow> groups;  // FIFO source: rows of the groups touched
   std::uint32_t moved = 0;
   *source_empty = false;
-  for (it->Seek(lower_slice); it->Valid() && moved < budget; it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
-    const auto at = component_of(key);
-    const auto seq = ordered_seq_of(key);
-    if (!at || !seq) {
-      return make_error(ErrorCode::kInternal,
-                        "queue '" + source.name + "': malformed key in its ready index");
-    }
-    if (time_from_component(*at) > spec.now) {
+  while (moved < budget) {
+    SLUICE_RDB_ASSIGN_OR_RETURN(const auto next, visible.peek());
+    if (!next || time_from_component(next->at) > spec.now) {
       *source_empty = true;
       break;
     }
-    SLUICE_RDB_ASSIGN_OR_RETURN(auto state, from.read_state(*seq));
-    SLUICE_RDB_ASSIGN_OR_RETURN(auto body, from.read_body(*seq));
-    if (!state) return missing("state", source, *seq);
-    if (!body) return missing("body", source, *seq);
+    const std::uint64_t seq = next->seq;
+    SLUICE_RDB_ASSIGN_OR_RETURN(auto state, from.read_state(seq));
+    SLUICE_RDB_ASSIGN_OR_RETURN(auto body, from.read_body(seq));
+    if (!state) return missing("state", source, seq);
+    if (!body) return missing("body", source, seq);
     if (!fixed && body->dead_letter_source != destination.name) break;
     GroupRow* row = nullptr;
     if (source.fifo) {
@@ -105,7 +157,7 @@ sdk::Result<std::uint32_t> move_run(Database& db, QueueHandle& source, QueueHand
       }
       row = &group->second;
     }
-    SLUICE_RDB_RETURN_IF_ERROR(from.erase(*seq, *state, Placement::kReady, row));
+    SLUICE_RDB_RETURN_IF_ERROR(from.erase(seq, *state, next->where, row));
     body->dead_letter_source.clear();
     MessageState arriving = *state;
     arriving.receive_count = 0;
@@ -114,9 +166,8 @@ sdk::Result<std::uint32_t> move_run(Database& db, QueueHandle& source, QueueHand
     arriving.visible_at = spec.now;
     SLUICE_RDB_RETURN_IF_ERROR(to.insert(*body, arriving, spec.now));
     ++moved;
+    visible.pop(*next);
   }
-  if (!it->status().ok()) return storage_error("scan", it->status());
-  if (!it->Valid()) *source_empty = true;
   for (auto& [group, row] : groups) {
     SLUICE_RDB_RETURN_IF_ERROR(from.reindex_group(group, row, spec.now));
   }

@@ -203,4 +203,23 @@ std::optional<DedupRow> decode_dedup_row(std::string_view bytes) {
   return finish(r, std::move(row));
 }
 
+std::string encode(const TenantRow& row) {
+  return Writer()
+      .u64(row.in_flight)
+      .u8(row.has_head ? 1 : 0)
+      .u64(row.head_at)
+      .u64(row.head_seq)
+      .take();
+}
+
+std::optional<TenantRow> decode_tenant_row(std::string_view bytes) {
+  Reader r(bytes);
+  TenantRow row;
+  row.in_flight = r.u64();
+  row.has_head = r.u8() != 0;
+  row.head_at = r.u64();
+  row.head_seq = r.u64();
+  return finish(r, row);
+}
+
 }  // namespace sluice::plugins::rocksdb

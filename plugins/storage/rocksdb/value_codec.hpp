@@ -66,6 +66,15 @@ struct QueueCounters {
   std::uint64_t total() const { return ready + pending_in_flight + pending_delayed; }
 };
 
+// A tenant of a standard queue (fair queues, tenant_index.hpp): its messages in flight and the
+// oldest visible message its kTenantHead entry is filed under. A tenant with neither has no row.
+struct TenantRow {
+  std::uint64_t in_flight = 0;
+  bool has_head = false;
+  std::uint64_t head_at = 0;  // the head's visible_at, as a key component (time_component)
+  std::uint64_t head_seq = 0;
+};
+
 // The original append of a FIFO dedup key.
 struct DedupRow {
   sdk::TimePoint first_seen;
@@ -83,6 +92,7 @@ std::string encode(const MessageState& state);
 std::string encode(const GroupRow& row);
 std::string encode(const QueueCounters& counters);
 std::string encode(const DedupRow& row);
+std::string encode(const TenantRow& row);
 
 std::optional<QueueRow> decode_queue_row(std::string_view bytes);
 std::optional<MessageBody> decode_message_body(std::string_view bytes);
@@ -90,5 +100,6 @@ std::optional<MessageState> decode_message_state(std::string_view bytes);
 std::optional<GroupRow> decode_group_row(std::string_view bytes);
 std::optional<QueueCounters> decode_counters(std::string_view bytes);
 std::optional<DedupRow> decode_dedup_row(std::string_view bytes);
+std::optional<TenantRow> decode_tenant_row(std::string_view bytes);
 
 }  // namespace sluice::plugins::rocksdb

@@ -16,10 +16,3 @@ struct MemoryStoreFactory {
 }  // namespace
 
 SLUICE_INSTANTIATE_QUEUE_STORE_CONFORMANCE(Memory, MemoryStoreFactory);
-
-// Fair queues are checked here first; they join SLUICE_INSTANTIATE_QUEUE_STORE_CONFORMANCE once
-// every shipped store schedules tenants.
-#include "sluice/testing/queue_store_fair_queues.hpp"
-namespace sluice::conformance {
-INSTANTIATE_TYPED_TEST_SUITE_P(Memory, QueueStoreFairQueues, MemoryStoreFactory);
-}  // namespace sluice::conformance

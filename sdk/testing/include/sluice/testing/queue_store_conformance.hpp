@@ -17,6 +17,7 @@
 #include "sluice/testing/queue_store_dead_letter.hpp"
 #include "sluice/testing/queue_store_dedup.hpp"
 #include "sluice/testing/queue_store_delays_and_counts.hpp"
+#include "sluice/testing/queue_store_fair_queues.hpp"
 #include "sluice/testing/queue_store_fifo.hpp"
 #include "sluice/testing/queue_store_fixture.hpp"
 #include "sluice/testing/queue_store_messages.hpp"
@@ -41,5 +42,6 @@
   INSTANTIATE_TYPED_TEST_SUITE_P(Prefix, QueueStoreDedup, FactoryType);            \
   INSTANTIATE_TYPED_TEST_SUITE_P(Prefix, QueueStoreMissingQueue, FactoryType);     \
   INSTANTIATE_TYPED_TEST_SUITE_P(Prefix, QueueStoreConcurrency, FactoryType);      \
+  INSTANTIATE_TYPED_TEST_SUITE_P(Prefix, QueueStoreFairQueues, FactoryType);       \
   }                                                                                \
   static_assert(true, "SLUICE_INSTANTIATE_QUEUE_STORE_CONFORMANCE needs a trailing semicolon")
