@@ -58,6 +58,21 @@ sdk::Result<PreparedPlugins> prepare_plugins(const core::SluiceConfig& config) {
     if (!front_end.ok()) return front_end.error();
     prepared.protocols.push_back(std::move(front_end).value());
   }
+
+  if (!config.encryption.empty()) {
+    auto encryption =
+        prepare(config, sdk::PluginKind::kEncryption, config.selected_encryption_section(),
+                std::max<std::uint32_t>(config.encryption_line, 1), "encryption.plugin");
+    if (!encryption.ok()) return encryption.error();
+    prepared.encryption = std::move(encryption).value();
+  }
+
+  if (!config.auth.empty()) {
+    auto auth = prepare(config, sdk::PluginKind::kAuth, config.selected_auth_section(),
+                        std::max<std::uint32_t>(config.auth_line, 1), "auth.plugin");
+    if (!auth.ok()) return auth.error();
+    prepared.auth = std::move(auth).value();
+  }
   return prepared;
 }
 

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,15 +23,17 @@ struct PreparedPlugin {
 
 struct PreparedPlugins {
   PreparedPlugin storage;
-  std::vector<PreparedPlugin> protocols;  // the enabled ones, in file order
+  std::vector<PreparedPlugin> protocols;     // the enabled ones, in file order
+  std::optional<PreparedPlugin> encryption;  // set when [encryption] selects a plugin
+  std::optional<PreparedPlugin> auth;        // set when [auth] selects a plugin
 };
 
 // The folders to search: the config's plugin_dirs, or the folder of this binary.
 std::vector<std::filesystem::path> effective_plugin_dirs(const core::SluiceConfig& config);
 
-// Finds, loads and checks the selected storage plugin and every enabled front end, and validates
-// their sections. Errors are one line: a config problem as "<file>:<line>: <key>: <reason>", a
-// refused plugin as the loader's "plugin <file>: ..." line.
+// Finds, loads and checks the selected storage plugin, every enabled front end and the encryption
+// plugin if one is selected, and validates their sections. Errors are one line: a config problem
+// as "<file>:<line>: <key>: <reason>", a refused plugin as the loader's "plugin <file>: ..." line.
 sdk::Result<PreparedPlugins> prepare_plugins(const core::SluiceConfig& config);
 
 }  // namespace sluice::sluiced

@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "daemon_auth.hpp"
 #include "sluice/core/broker.hpp"
 #include "sluice/core/clock.hpp"
+#include "sluice/core/data_key_rotation.hpp"
 
 namespace sluice::sluiced {
 namespace {
@@ -23,15 +25,15 @@ sigset_t shutdown_signal_set() {
   return set;
 }
 
-// Returns the signal that asked for shutdown. SIGHUP is logged and otherwise ignored: there is no
-// config reload; a restart applies a changed config.
-int wait_for_shutdown_signal(sdk::Logger& log) {
+// Returns the signal that asked for shutdown. SIGHUP reloads the auth plugin's users (the rest of
+// the config is read at start-up only; a restart applies it).
+int wait_for_shutdown_signal(sdk::Logger& log, sdk::Authenticator* authenticator) {
   const sigset_t set = shutdown_signal_set();
   for (;;) {
     int signal_number = 0;
     if (sigwait(&set, &signal_number) != 0) continue;
     if (signal_number == SIGHUP) {
-      log.warn("SIGHUP ignored: configuration reload is not supported; restart sluiced instead");
+      reload_authenticator(authenticator, log);
       continue;
     }
     return signal_number;
@@ -49,6 +51,36 @@ struct RunningFrontEnd {
   std::shared_ptr<sdk::ProtocolFrontEnd> front_end;
 };
 
+// A missing or wrong master key is a configuration error (exit 2, like a bad config), not a
+// failure while running.
+constexpr int kExitBadKey = 2;
+
+// The encryption plugin's cipher, after checking that it can unwrap every data key in the store
+// and re-wrapping those made under a previous master key (rotation). Null without an
+// [encryption] section. Errors are one line.
+sdk::Result<std::shared_ptr<sdk::PayloadCipher>> open_encryption(const PreparedPlugins& plugins,
+                                                                 sdk::QueueStore& store,
+                                                                 core::SpdlogLogger& logger) {
+  if (!plugins.encryption) return std::shared_ptr<sdk::PayloadCipher>();
+  const PreparedPlugin& encryption = *plugins.encryption;
+  auto cipher =
+      core::create_cipher(encryption.plugin, encryption.config,
+                          logger.for_component(encryption.instance_name), encryption.instance_name);
+  if (!cipher.ok()) return cipher.error();
+  auto check = core::check_and_rewrap_data_keys(store, **cipher);
+  if (!check.ok()) {
+    return sdk::make_error(check.code(),
+                           "encryption at rest cannot start: " + check.error().message);
+  }
+  logger.info(
+      "encryption at rest with plugin " + std::string(encryption.plugin->descriptor().name) + " " +
+      encryption.plugin->info().version + " (" + encryption.plugin->info().status +
+      "), master key " + (*cipher)->current_master_key_id() + ": " + std::to_string(check->keys) +
+      " data key(s) in " + std::to_string(check->queues) + " queue(s) checked, " +
+      std::to_string(check->rewrapped) + " re-wrapped under the current master key");
+  return std::move(cipher).value();
+}
+
 }  // namespace
 
 void block_shutdown_signals() {
@@ -65,6 +97,15 @@ void block_shutdown_signals() {
 int run_daemon(const core::SluiceConfig& config, PreparedPlugins plugins,
                std::shared_ptr<core::SpdlogLogger> logger) {
   sdk::Logger& log = *logger;
+  // First, so a bad users file stops start-up before the store is opened. It outlives the front
+  // ends, which hold raw pointers to it.
+  auto authenticator = create_authenticator(plugins, *logger);
+  if (!authenticator.ok()) {
+    log.error(authenticator.error().message);
+    logger->flush();
+    return 2;  // an unreadable users file is a configuration error
+  }
+  const sdk::HostServices services = host_services(authenticator->get());
   const PreparedPlugin& storage = plugins.storage;
   log.info("storage plugin " + std::string(storage.plugin->descriptor().name) + " " +
            storage.plugin->info().version + " (" + storage.plugin->info().status + ") from " +
@@ -77,9 +118,16 @@ int run_daemon(const core::SluiceConfig& config, PreparedPlugins plugins,
     log.error("cannot open the store: " + store.error().message);
     return 1;
   }
+  auto cipher = open_encryption(plugins, **store, *logger);
+  if (!cipher.ok()) {
+    log.error(cipher.error().message);
+    logger->flush();
+    return kExitBadKey;
+  }
   auto broker =
       std::make_shared<core::Broker>(*store, config.broker, std::make_shared<core::SystemClock>(),
                                      logger->for_component("broker"));
+  if (*cipher) broker->use_encryption(*cipher);
   broker->start();
   log.info("broker started (region " + config.broker.region + ", " +
            std::to_string(config.broker.storage_threads) + " storage threads)");
@@ -95,7 +143,7 @@ int run_daemon(const core::SluiceConfig& config, PreparedPlugins plugins,
       exit_code = 1;
       break;
     }
-    if (auto started = (*front_end)->start(*broker); !started.ok()) {
+    if (auto started = (*front_end)->start_with_services(*broker, services); !started.ok()) {
       log.error("cannot start " + protocol.instance_name + ": " + started.error().message);
       exit_code = 1;
       break;
@@ -106,7 +154,7 @@ int run_daemon(const core::SluiceConfig& config, PreparedPlugins plugins,
 
   if (exit_code == 0) {
     log.info("sluiced ready: " + std::to_string(front_ends.size()) + " front end(s)");
-    const int signal_number = wait_for_shutdown_signal(log);
+    const int signal_number = wait_for_shutdown_signal(log, authenticator->get());
     log.info("received " + signal_name(signal_number) + ": shutting down");
   }
 

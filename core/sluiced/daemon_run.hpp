@@ -18,7 +18,9 @@ void block_shutdown_signals();
 
 // Runs until SIGTERM or SIGINT, then shuts down gracefully: front ends stop accepting and finish
 // in-flight requests, the broker stops, the I/O threads end, the store is released. Returns the
-// process exit code: 0 after a clean shutdown, 1 if something failed to start.
+// process exit code: 0 after a clean shutdown, 1 if something failed to start, 2 if the encryption
+// plugin's master key is missing or is not the one the store's data keys need, or the auth
+// plugin's users file cannot be read. SIGHUP reloads the auth plugin's users.
 int run_daemon(const core::SluiceConfig& config, PreparedPlugins plugins,
                std::shared_ptr<core::SpdlogLogger> logger);
 

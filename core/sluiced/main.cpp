@@ -2,7 +2,7 @@
 // signals and the log format.
 //
 // Exit codes: 0 success (or a clean shutdown), 1 a failure while running (a store that cannot
-// open, a front end that cannot bind), 2 a bad command line, config or plugin.
+// open, a front end that cannot bind), 2 a bad command line, config, plugin or master key.
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -12,8 +12,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "daemon_auth.hpp"
 #include "daemon_plugins.hpp"
 #include "daemon_run.hpp"
+#include "malloc_tuning.hpp"
 #include "sluice/core/config.hpp"
 #include "sluice/core/plugin_loader.hpp"
 #include "sluice/core/spdlog_logger.hpp"
@@ -78,6 +80,7 @@ int fail(const std::string& line) {
 int main(int argc, char** argv) {
   // Before any thread exists, so every thread inherits the mask (see daemon_run.hpp).
   sluice::sluiced::block_shutdown_signals();
+  sluice::sluiced::tune_malloc();
 
   CLI::App app{"sluiced: the Sluice message broker daemon", "sluiced"};
   std::string config_file = kDefaultConfig;
@@ -107,6 +110,16 @@ int main(int argc, char** argv) {
 
     auto plugins = sluice::sluiced::prepare_plugins(*config);
     if (!plugins.ok()) return fail(plugins.error().message);
+    if (auto exposed = sluice::sluiced::check_anonymous_exposure(*config, *plugins);
+        !exposed.ok()) {
+      return fail(exposed.error().message);
+    }
+    if (check_config && plugins->auth) {
+      // The users file is part of the config: read it now, as start-up would.
+      auto logger = core::make_stderr_logger("sluiced", sdk::LogLevel::kWarn);
+      auto auth = sluice::sluiced::create_authenticator(*plugins, *logger);
+      if (!auth.ok()) return fail(auth.error().message);
+    }
     if (check_config) {
       std::cout << "config OK\n";
       return kExitOk;

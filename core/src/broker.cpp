@@ -81,6 +81,7 @@ void Broker::Impl::on_queue_deleted(const std::string& queue) {
                              "The specified queue " + queue + " does not exist (it was deleted)."));
   waiters.close_queue(queue);
   attempts.drop_queue(queue);
+  if (sealer) sealer->forget(queue);
   std::unique_ptr<sdk::WatchHandle> dropped;
   std::lock_guard<std::mutex> lock(watch_mutex);
   auto it = watches.find(queue);
@@ -115,6 +116,12 @@ Broker::Broker(std::shared_ptr<sdk::QueueStore> store, BrokerOptions options,
 }
 
 Broker::~Broker() { impl_->stop(); }
+
+void Broker::use_encryption(std::shared_ptr<sdk::PayloadCipher> cipher) {
+  if (!cipher) throw std::invalid_argument("Broker::use_encryption: cipher must not be null");
+  impl_->sealer = std::make_unique<EnvelopeSealer>(std::move(cipher), impl_->store, impl_->clock,
+                                                   impl_->logger);
+}
 
 void Broker::start() { impl_->start(); }
 void Broker::stop() { impl_->stop(); }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "envelope_sealer.hpp"
 #include "long_poll_waiters.hpp"
 #include "move_tasks.hpp"
 #include "push_consumers.hpp"
@@ -48,6 +49,19 @@ struct Broker::Impl final : public ConsumerHost, public std::enable_shared_from_
   template <typename Work>
   void submit_status(sdk::StatusCompletion done, Work work);
 
+  // --- send path (broker_send.cpp) ---
+  using SendOutcomes = std::vector<sdk::Result<sdk::SendOutcome>>;
+  using SendDone = std::shared_ptr<sdk::Completion<SendOutcomes>>;
+  // Validates each entry of an already valid batch, builds the stored messages and fills
+  // `ticket` with them; `done` runs once they are appended. `on_pool`: false when called from
+  // the caller's (front end's) thread.
+  void prepare_and_fill(const sdk::RequestContext& ctx, const std::string& queue,
+                        std::vector<sdk::SendEntry>& entries, const QueueSettings& settings,
+                        const SendDone& done, const SendCoalescer::Ticket& ticket, bool on_pool);
+  // Ends a send that never reaches the store: gives its place up and completes it on the pool.
+  void finish_send_early(const SendCoalescer::Ticket& ticket, const SendDone& done,
+                         sdk::Result<SendOutcomes> result, bool on_pool);
+
   // --- receive path (broker_receive.cpp) ---
   void receive_attempt(const std::shared_ptr<ReceiveOp>& op);
   void finish_receive(const std::shared_ptr<ReceiveOp>& op,
@@ -77,6 +91,8 @@ struct Broker::Impl final : public ConsumerHost, public std::enable_shared_from_
   void sweep_now();
   void schedule_move_step(const std::shared_ptr<MoveTask>& task, bool paced);
   void run_move_step(const std::shared_ptr<MoveTask>& task);
+  // Encryption at rest: gives a move task's destination the data keys of its source.
+  void share_keys_for_move(const MoveTask& task);
   // Called after a queue is deleted: ends its consumers and long polls, forgets its caches.
   void on_queue_deleted(const std::string& queue);
 
@@ -95,6 +111,10 @@ struct Broker::Impl final : public ConsumerHost, public std::enable_shared_from_
   ReceiveAttempts attempts;
   PushConsumers consumers;
   MoveTasks move_tasks;
+
+  // Set by use_encryption() before start(), then only read: null when no encryption plugin is
+  // configured.
+  std::unique_ptr<EnvelopeSealer> sealer;
 
   std::atomic<State> state{State::kIdle};
   std::atomic<std::uint64_t> next_consumer_id{1};

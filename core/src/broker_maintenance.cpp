@@ -27,9 +27,19 @@ void Broker::Impl::sweep_now() {
 }
 
 void Broker::Impl::run_move_step(const std::shared_ptr<MoveTask>& task) {
+  share_keys_for_move(*task);
   const bool more = move_tasks.step(*task, *store, clock->now());
   if (more && running()) {
     schedule_move_step(task, task->info.max_messages_per_second.has_value());
+  }
+}
+
+void Broker::Impl::share_keys_for_move(const MoveTask& task) {
+  // Messages moved back to their own source need nothing: they return to the queue that owns
+  // their key.
+  if (!sealer || task.destination.empty()) return;
+  if (auto shared = sealer->share_keys(task.source, task.destination); !shared) {
+    logger->warn("move task " + task.handle + ": " + shared.error().message);
   }
 }
 
@@ -47,6 +57,7 @@ void Broker::run_maintenance_now() {
   Impl* impl = impl_.get();
   impl->sweep_now();
   for (const auto& task : impl->move_tasks.active()) {
+    impl->share_keys_for_move(*task);
     impl->move_tasks.step(*task, *impl->store, impl->clock->now());
   }
 }

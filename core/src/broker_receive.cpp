@@ -61,6 +61,14 @@ sdk::Result<std::vector<sdk::ReceivedMessage>> Broker::Impl::claim_messages(
     spec.dead_letter_resets_sent_at = settings.fifo;
   }
   spec.in_flight_limit = options.in_flight_limit;
+  if (sealer && !spec.dead_letter_queue.empty()) {
+    // Messages this claim dead-letters must be readable in the dead-letter queue. A missing
+    // dead-letter queue is the claim's to handle (it then dead-letters nothing).
+    auto shared = sealer->share_keys(settings.name, spec.dead_letter_queue);
+    if (!shared && shared.code() != sdk::ErrorCode::kQueueDoesNotExist) {
+      logger->warn("queue " + settings.name + ": " + shared.error().message);
+    }
+  }
   auto claimed = store->claim(settings.name, spec);
   if (!claimed.ok()) {
     if (claimed.code() == sdk::ErrorCode::kOverLimit && !over_limit_is_error) {
@@ -81,7 +89,7 @@ sdk::Result<std::vector<sdk::ReceivedMessage>> Broker::Impl::claim_messages(
   std::vector<sdk::ReceivedMessage> out;
   out.reserve(claimed->deliveries.size());
   for (const auto& delivery : claimed->deliveries) {
-    auto message = decode_delivery(delivery);
+    auto message = sealer ? sealer->open_delivery(settings, delivery) : decode_delivery(delivery);
     if (!message.ok()) {
       // The delivery stays claimed and comes back after its visibility; the DLQ policy, if any,
       // eventually moves it out of the way.

@@ -128,6 +128,13 @@ sdk::Status read_plugin_dirs(const At& at, const toml::node& node, SluiceConfig&
   return {};
 }
 
+sdk::Status read_allow_anonymous(const At& at, const toml::node& node, SluiceConfig& config) {
+  auto value = node.value_exact<bool>();
+  if (!value) return at.mismatch("boolean", node);
+  config.host.allow_anonymous = *value;
+  return {};
+}
+
 sdk::Status read_log_level(const At& at, const toml::node& node, SluiceConfig& config) {
   auto value = read_string(at, node);
   if (!value.ok()) return value.error();
@@ -156,6 +163,7 @@ const std::vector<std::pair<std::string_view, BrokerKey>>& broker_keys() {
       {"dedup_window_ms", millis_key(&BrokerOptions::dedup_window, 1000, kDay)},
       {"plugin_dirs", read_plugin_dirs},
       {"log_level", read_log_level},
+      {"allow_anonymous", read_allow_anonymous},
   };
   return keys;
 }
@@ -208,6 +216,66 @@ sdk::Status read_storage(const std::filesystem::path& file, const toml::table& t
   return {};
 }
 
+// [encryption]: like [storage], but optional, and a section without `plugin` is an error rather
+// than a silent "no encryption".
+sdk::Status read_encryption(const std::filesystem::path& file, const toml::table& table,
+                            SluiceConfig& config) {
+  for (const auto& [key, node] : config_detail::entries_in_file_order(table)) {
+    const At at{file, join_key("encryption", key), line_of(*node)};
+    if (key == "plugin") {
+      auto name = read_string(at, *node);
+      if (!name.ok()) return name.error();
+      if (!is_plugin_name(*name)) {
+        return at.error("expected a plugin name (lower-case letters, digits, '-', '_'), found \"" +
+                        *name + "\"");
+      }
+      config.encryption = *name;
+      config.encryption_line = at.line;
+    } else if (const toml::table* section = node->as_table()) {
+      if (!is_plugin_name(key)) return at.error("not a plugin name");
+      config.encryption_sections.push_back(plugin_section("encryption", key, *section, ""));
+    } else {
+      return at.error("unknown key (expected `plugin` or an [encryption.<name>] section)");
+    }
+  }
+  if (config.encryption.empty()) {
+    return config_error(file, line_of(table), "encryption.plugin",
+                        "missing: name the encryption plugin (plugin = \"local\"), or remove the "
+                        "[encryption] section to store messages unencrypted");
+  }
+  return {};
+}
+
+// [auth]: like [encryption], optional, and a section without `plugin` is an error rather than a
+// silent "no authentication".
+sdk::Status read_auth(const std::filesystem::path& file, const toml::table& table,
+                      SluiceConfig& config) {
+  for (const auto& [key, node] : config_detail::entries_in_file_order(table)) {
+    const At at{file, join_key("auth", key), line_of(*node)};
+    if (key == "plugin") {
+      auto name = read_string(at, *node);
+      if (!name.ok()) return name.error();
+      if (!is_plugin_name(*name)) {
+        return at.error("expected a plugin name (lower-case letters, digits, '-', '_'), found \"" +
+                        *name + "\"");
+      }
+      config.auth = *name;
+      config.auth_line = at.line;
+    } else if (const toml::table* section = node->as_table()) {
+      if (!is_plugin_name(key)) return at.error("not a plugin name");
+      config.auth_sections.push_back(plugin_section("auth", key, *section, ""));
+    } else {
+      return at.error("unknown key (expected `plugin` or an [auth.<name>] section)");
+    }
+  }
+  if (config.auth.empty()) {
+    return config_error(file, line_of(table), "auth.plugin",
+                        "missing: name the auth plugin (plugin = \"local\"), or remove the [auth] "
+                        "section to let every client in anonymously");
+  }
+  return {};
+}
+
 sdk::Status read_protocols(const std::filesystem::path& file, const toml::table& table,
                            SluiceConfig& config) {
   for (const auto& [key, node] : config_detail::entries_in_file_order(table)) {
@@ -231,6 +299,28 @@ sdk::Status read_protocols(const std::filesystem::path& file, const toml::table&
 
 }  // namespace
 
+PluginSection SluiceConfig::selected_encryption_section() const {
+  for (const auto& section : encryption_sections) {
+    if (section.name == encryption) return section;
+  }
+  PluginSection empty;
+  empty.name = encryption;
+  empty.dotted_path = join_key("encryption", encryption);
+  empty.line = std::max<std::uint32_t>(encryption_line, 1);
+  return empty;
+}
+
+PluginSection SluiceConfig::selected_auth_section() const {
+  for (const auto& section : auth_sections) {
+    if (section.name == auth) return section;
+  }
+  PluginSection empty;
+  empty.name = auth;
+  empty.dotted_path = join_key("auth", auth);
+  empty.line = std::max<std::uint32_t>(auth_line, 1);
+  return empty;
+}
+
 PluginSection SluiceConfig::selected_storage_section() const {
   for (const auto& section : storage_sections) {
     if (section.name == storage) return section;
@@ -252,15 +342,20 @@ sdk::Result<SluiceConfig> parse_config(std::string_view text, const std::filesys
     const At at{file, key, line_of(*node)};
     const toml::table* table = node->as_table();
     sdk::Status status;
-    if (key == "broker" || key == "storage" || key == "protocol") {
+    if (key == "broker" || key == "storage" || key == "protocol" || key == "encryption" ||
+        key == "auth") {
       if (table == nullptr) {
         std::string hint =
-            key == "storage" ? " (select the plugin with [storage] plugin = \"...\")" : "";
+            key == "storage" || key == "encryption" || key == "auth"
+                ? " (select the plugin with [" + std::string(key) + "] plugin = \"...\")"
+                : "";
         return at.error("expected a table, found " + std::string(toml_type_name(*node)) + hint);
       }
       if (key == "broker") status = read_broker(file, *table, config);
       if (key == "storage") status = read_storage(file, *table, config);
       if (key == "protocol") status = read_protocols(file, *table, config);
+      if (key == "encryption") status = read_encryption(file, *table, config);
+      if (key == "auth") status = read_auth(file, *table, config);
     } else {
       return at.error("unknown key (expected [broker], [storage] or [protocol.<name>])");
     }

@@ -57,6 +57,18 @@ sdk::Result<sdk::ReceivedMessage> decode_delivery(const sdk::Delivery& delivery)
                            "stored envelope of message " + delivery.message_id +
                                " does not parse as sluice.v1.MessageEnvelope");
   }
+  if (!envelope.sealed().empty()) {
+    return sdk::make_error(sdk::ErrorCode::kInternal,
+                           "message " + delivery.message_id + " is encrypted (data key " +
+                               envelope.key_id() +
+                               ") but no encryption plugin is configured: add the [encryption] "
+                               "section it was sealed with");
+  }
+  return received_message_from(envelope, delivery);
+}
+
+sdk::ReceivedMessage received_message_from(const sluice::v1::MessageEnvelope& envelope,
+                                           const sdk::Delivery& delivery) {
   sdk::ReceivedMessage out;
   out.message_id = delivery.message_id.empty() ? envelope.message_id() : delivery.message_id;
   out.body = envelope.body();

@@ -9,6 +9,10 @@
 #include "sluice/sdk/result.hpp"
 #include "sluice/sdk/types.hpp"
 
+namespace sluice::v1 {
+class MessageEnvelope;
+}
+
 namespace sluice::core {
 
 // What the core adds to a client's entry before storing it.
@@ -27,8 +31,14 @@ std::string encode_envelope(const sdk::SendEntry& entry, const EnvelopeStamp& st
 
 // Fills every field of a ReceivedMessage from the delivery and its envelope except
 // receipt_handle and dead_letter_source_arn, which need the broker (signing key, ARN naming).
-// kInternal when the envelope does not parse (a corrupt store record).
+// kInternal when the envelope does not parse (a corrupt store record), or when it is sealed
+// (encrypted at rest): those go through EnvelopeSealer::open_delivery, and reach this only when no
+// encryption plugin is configured.
 sdk::Result<sdk::ReceivedMessage> decode_delivery(const sdk::Delivery& delivery);
+
+// The same from an envelope already parsed (and opened, if it was sealed).
+sdk::ReceivedMessage received_message_from(const sluice::v1::MessageEnvelope& envelope,
+                                           const sdk::Delivery& delivery);
 
 // A random UUID v4 in lower case (36 characters), the form AWS uses for MessageId.
 std::string new_uuid_v4();

@@ -323,6 +323,9 @@ QueueSettings make_queue_settings(const sdk::QueueRecord& record, const QueueMet
     }
   }
   settings.created_at = sdk::from_unix_millis(metadata.created_at_ms);
+  settings.sse_enabled = effective_value(stored, attr::kSqsManagedSseEnabled) == "true" ||
+                         stored.contains(std::string(attr::kKmsMasterKeyId));
+  settings.data_key_reuse_seconds = stored_int(stored, attr::kKmsDataKeyReusePeriodSeconds);
   return settings;
 }
 

@@ -17,6 +17,14 @@ std::string encode_queue_metadata(const QueueMetadata& metadata) {
     for (const auto& account : grant.account_ids) out->add_account_ids(account);
     for (const auto& action : grant.actions) out->add_actions(action);
   }
+  for (const auto& key : metadata.data_keys) {
+    auto* out = proto.add_data_keys();
+    out->set_id(key.id);
+    out->set_master_key_id(key.master_key_id);
+    out->set_wrapped(key.wrapped);
+    out->set_created_at_ms(key.created_at_ms);
+    out->set_owner_queue(key.owner_queue);
+  }
   std::string bytes;
   proto.SerializeToString(&bytes);
   return bytes;
@@ -42,6 +50,10 @@ sdk::Result<QueueMetadata> decode_queue_metadata(std::string_view bytes,
         grant.label(),
         std::vector<std::string>(grant.account_ids().begin(), grant.account_ids().end()),
         std::vector<std::string>(grant.actions().begin(), grant.actions().end())});
+  }
+  for (const auto& key : proto.data_keys()) {
+    metadata.data_keys.push_back(StoredDataKey{key.id(), key.master_key_id(), key.wrapped(),
+                                               key.created_at_ms(), key.owner_queue()});
   }
   return metadata;
 }

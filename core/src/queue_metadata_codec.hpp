@@ -14,6 +14,15 @@
 
 namespace sluice::core {
 
+// A data key as the queue keeps it (sluice.v1.WrappedDataKey; see envelope_sealer.hpp).
+struct StoredDataKey {
+  std::string id;
+  std::string master_key_id;
+  std::string wrapped;
+  std::int64_t created_at_ms = 0;
+  std::string owner_queue;
+};
+
 struct QueueMetadata {
   // Attributes as set, in canonical form; defaults are not stored. Never holds FifoQueue (the
   // record's `fifo` says it) nor read-only attributes. "Policy" holds only the explicitly set
@@ -24,6 +33,7 @@ struct QueueMetadata {
   std::int64_t modified_at_ms = 0;
   std::int64_t last_purge_at_ms = 0;  // 0: never purged
   std::vector<PermissionGrant> permissions;
+  std::vector<StoredDataKey> data_keys;  // encryption at rest: see data_key_ring.hpp
 };
 
 std::string encode_queue_metadata(const QueueMetadata& metadata);

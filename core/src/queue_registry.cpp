@@ -125,6 +125,10 @@ sdk::Result<QueueSettings> QueueRegistry::settings(const std::string& name) {
   return settings;
 }
 
+std::optional<QueueSettings> QueueRegistry::cached_settings(const std::string& name) {
+  return impl_->settings_cache.find(name, impl_->clock.now());
+}
+
 sdk::Result<sdk::AttributeMap> QueueRegistry::get_attributes(
     const std::string& name, const std::vector<std::string>& names) {
   auto loaded = impl_->load(name);

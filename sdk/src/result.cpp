@@ -104,6 +104,11 @@ constexpr CodeInfo kCodes[] = {
      506},
     {ErrorCode::kInternal, "InternalError", {"InternalError", "InternalError", 500, false}, 541},
     {ErrorCode::kNotFound, "NotFound", {"InternalError", "InternalError", 500, false}, 404},
+    {ErrorCode::kSignatureMismatch,
+     "SignatureMismatch",
+     {"SignatureDoesNotMatch", "SignatureDoesNotMatch", 403, true},
+     403},
+    {ErrorCode::kThrottled, "Throttled", {"RequestThrottled", "RequestThrottled", 403, true}, 403},
 };
 
 const CodeInfo& info(ErrorCode code) {

@@ -4,6 +4,7 @@
 #include <ctime>
 #include <random>
 
+#include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
 
@@ -119,6 +120,7 @@ SqsFrontEndOptions sqs_options_from(const sdk::PluginConfig& config) {
   o.http.shutdown_grace = std::chrono::seconds(config.get_int("shutdown_grace_seconds", 25));
   o.public_url = config.get_string("public_url", "");
   o.io_threads = static_cast<std::uint32_t>(config.get_int("io_threads", 2));
+  o.auth.max_clock_skew = std::chrono::seconds(config.get_int("max_clock_skew_seconds", 300));
   while (!o.public_url.empty() && o.public_url.back() == '/') o.public_url.pop_back();
   return o;
 }
@@ -129,8 +131,27 @@ SqsFrontEnd::SqsFrontEnd(SqsFrontEndOptions options, sdk::Logger& logger)
 SqsFrontEnd::~SqsFrontEnd() { stop(); }
 
 sdk::Status SqsFrontEnd::start(sdk::BrokerApi& broker) {
+  return start_with_services(broker, sdk::HostServices{});
+}
+
+sdk::Status SqsFrontEnd::start_with_services(sdk::BrokerApi& broker,
+                                             const sdk::HostServices& services) {
   actions_ = std::make_unique<SqsActions>(broker);
-  io_ = std::make_unique<boost::asio::io_context>(static_cast<int>(options_.io_threads));
+  // Connections are served by the HTTP server's own I/O workers (io_threads of them, one
+  // single-threaded io_context each); this io_context, run by one thread, only accepts and runs
+  // the auth gate's continuations.
+  io_ = std::make_unique<boost::asio::io_context>(1);
+  options_.http.io_threads = options_.io_threads;
+  options_.http.on_exception = [this](const std::string& what) {
+    // A handler that throws is our bug; the worker keeps serving its other connections.
+    logger_.error("unhandled exception in the SQS front end: " + what);
+  };
+  if (services.authenticator != nullptr) {
+    gate_ = std::make_unique<SqsAuthGate>(
+        services, broker, options_.auth,
+        [io = io_.get()](std::function<void()> fn) { boost::asio::post(*io, std::move(fn)); },
+        logger_);
+  }
   server_ = std::make_unique<HttpServer>(
       options_.http,
       [this](HttpRequest request, const PeerInfo& peer, std::function<void(HttpResponse)> respond) {
@@ -146,17 +167,17 @@ sdk::Status SqsFrontEnd::start(sdk::BrokerApi& broker) {
   work_ =
       std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
           io_->get_executor());
-  for (std::uint32_t i = 0; i < options_.io_threads; ++i) {
-    threads_.emplace_back([this] { run_io(); });
-  }
+  threads_.emplace_back([this] { run_io(); });
   logger_.info("SQS front end listening on " + options_.http.address + ":" +
-               std::to_string(server_->port()));
+               std::to_string(server_->port()) +
+               (gate_ ? " (SigV4 required)" : " (anonymous: no auth plugin)"));
   return status;
 }
 
 void SqsFrontEnd::stop() {
   if (!server_) return;
   server_->stop();
+  if (gate_) gate_->detach();
   work_.reset();
   io_->stop();
   for (auto& t : threads_) t.join();
@@ -240,6 +261,14 @@ void SqsFrontEnd::handle(HttpRequest request, const PeerInfo& peer,
     respond(encode(json_protocol, action, outcome, request_id));
   };
 
+  std::optional<sdk::Principal> caller;
+  if (gate_) {
+    auto authenticated = gate_->authenticate(request, peer.address);
+    if (const auto* error = std::get_if<WireError>(&authenticated)) return reply("", *error);
+    caller = std::get<sdk::Principal>(std::move(authenticated));
+    SqsAuthGate::identify(*caller, call.context);
+  }
+
   if (json_protocol) {
     call.action = json_action(request);
     if (!actions_->knows(call.action)) {
@@ -271,8 +300,14 @@ void SqsFrontEnd::handle(HttpRequest request, const PeerInfo& peer,
   }
 
   const std::string action = call.action;
-  actions_->run(std::move(call),
-                [reply, action](ActionOutcome outcome) { reply(action, outcome); });
+  ActionDone done = [reply, action](ActionOutcome outcome) { reply(action, outcome); };
+  if (gate_) {
+    return gate_->dispatch(std::move(call), *caller, peer.address, std::move(done),
+                           [this](SqsCall authorized, ActionDone finish) {
+                             actions_->run(std::move(authorized), std::move(finish));
+                           });
+  }
+  actions_->run(std::move(call), std::move(done));
 }
 
 }  // namespace sluice::plugins::sqs

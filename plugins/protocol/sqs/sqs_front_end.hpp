@@ -16,6 +16,7 @@
 #include "sluice/sdk/config.hpp"
 #include "sluice/sdk/logger.hpp"
 #include "sluice/sdk/protocol.hpp"
+#include "sqs_auth_gate.hpp"
 
 namespace sluice::plugins::sqs {
 
@@ -26,8 +27,10 @@ struct SqsFrontEndOptions {
   // Base of the queue URLs we hand out ("https://sqs.example.com"); empty = the Host the client
   // used, so URLs always lead back to this server.
   std::string public_url;
-  // Threads running this front end's own io_context.
+  // Threads serving connections (the HTTP server's I/O workers).
   std::uint32_t io_threads = 2;
+  // SigV4 checks, used only when the host configures an auth plugin (sqs_auth_gate.hpp).
+  SqsAuthOptions auth;
 };
 
 SqsFrontEndOptions sqs_options_from(const sdk::PluginConfig& config);
@@ -39,6 +42,10 @@ class SqsFrontEnd final : public sdk::ProtocolFrontEnd {
 
   sdk::Status start(sdk::BrokerApi& broker) override;
   void stop() override;
+  // With an authenticator, every request must carry a valid SigV4 signature and every action is
+  // authorized (sqs_auth_gate.hpp); without one, the same as start().
+  sdk::Status start_with_services(sdk::BrokerApi& broker,
+                                  const sdk::HostServices& services) override;
   std::uint16_t port() const { return server_ ? server_->port() : 0; }
 
  private:
@@ -50,6 +57,7 @@ class SqsFrontEnd final : public sdk::ProtocolFrontEnd {
   SqsFrontEndOptions options_;
   sdk::Logger& logger_;
   std::unique_ptr<SqsActions> actions_;
+  std::unique_ptr<SqsAuthGate> gate_;  // set when an auth plugin is configured
   std::unique_ptr<boost::asio::io_context> io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> threads_;

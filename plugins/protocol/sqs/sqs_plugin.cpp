@@ -20,6 +20,10 @@ constexpr sdk::OptionSpec kOptions[] = {
     {"io_threads", sdk::OptionType::kInt, "2", "threads serving connections", 1, 256},
     {"shutdown_grace_seconds", sdk::OptionType::kInt, "25",
      "on stop, wait this long for requests in progress (long polls)", 0, 3600},
+    {"max_clock_skew_seconds", sdk::OptionType::kInt, "300",
+     "with an auth plugin: how far a request's X-Amz-Date may be from this server's clock "
+     "(RequestExpired beyond it; AWS allows 900)",
+     1, 86400},
 };
 
 sdk::Result<std::unique_ptr<sdk::ProtocolFrontEnd>> create(const sdk::PluginContext& context) {
@@ -34,7 +38,8 @@ const sdk::PluginDescriptor kDescriptor{
     "sqs",
     "0.1.0",
     "experimental",
-    "Amazon SQS wire protocols (query and JSON 1.0) over HTTP/1.1; no TLS, no signature checks",
+    "Amazon SQS wire protocols (query and JSON 1.0) over HTTP/1.1; SigV4 signatures and IAM-style "
+    "policies checked when an auth plugin is configured; no TLS",
     SLUICE_BUILD_FINGERPRINT,
     kOptions,
     std::size(kOptions),

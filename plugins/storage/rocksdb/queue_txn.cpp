@@ -66,7 +66,10 @@ sdk::Status QueueTxn::commit(std::string_view what, bool durable) {
   for (auto& [handle, state] : staged_) {
     batch_.Put(db_.index(), counters_key(handle->id), encode(state.counters));
   }
-  sdk::Status written = db_.write(batch_.GetWriteBatch(), durable, what);
+  // Durable commits are made durable by the caller's guarded() once it has released the queue
+  // locks (Database::write_deferred), so a queue's operations never wait in line behind fsyncs.
+  sdk::Status written = durable ? db_.write_deferred(batch_.GetWriteBatch(), what)
+                                : db_.write(batch_.GetWriteBatch(), false, what);
   for (auto& [handle, state] : staged_) {
     if (written.ok()) {
       handle->publish(std::move(state));

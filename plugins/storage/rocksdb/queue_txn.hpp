@@ -39,8 +39,10 @@ class QueueTxn {
   sdk::Result<std::optional<std::string>> first_key(rdb::ColumnFamilyHandle* family,
                                                     std::string_view lower, std::string_view upper);
 
-  // Writes the staged tenants' rows (TenantIndex::flush) and counters, applies the batch (synced
-  // if `durable` and the store syncs) and publishes the staged states. On failure nothing is
+  // Writes the staged tenants' rows (TenantIndex::flush) and counters, applies the batch and
+  // publishes the staged states. With `durable` (and a store that syncs) the batch is durable once
+  // the calling thread has settled its WAL sync (settle_deferred_sync(), which the store's
+  // guarded() calls after releasing the queue locks). On failure nothing is
   // published and each staged queue reloads its counters on its next call. An empty batch writes
   // nothing.
   sdk::Status commit(std::string_view what, bool durable = true);

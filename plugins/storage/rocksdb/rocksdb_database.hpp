@@ -18,6 +18,7 @@
 #include "rocksdb_store_options.hpp"
 #include "sluice/sdk/logger.hpp"
 #include "sluice/sdk/result.hpp"
+#include "wal_sync_group.hpp"
 
 namespace sluice::plugins::rocksdb {
 
@@ -62,6 +63,11 @@ class Database {
   // opened with sync = true; durable = false never syncs (for housekeeping whose loss a restart
   // repairs, e.g. moving index entries whose time has come).
   sdk::Status write(rdb::WriteBatch* batch, bool durable, std::string_view what);
+  // Applies `batch` atomically and at once (readers see it), and when the store syncs, leaves the
+  // calling thread owing a WAL sync, which settle_deferred_sync() pays once the caller has
+  // released its queue locks (see wal_sync_group.hpp). Every caller must settle before it reports
+  // success; the store's guarded() does.
+  sdk::Status write_deferred(rdb::WriteBatch* batch, std::string_view what);
 
   // Compacts [begin, end) of `family` so deleted keys stop costing space and scan time. Slow;
   // call it without holding queue locks.
@@ -77,7 +83,12 @@ class Database {
   rdb::DB* db_ = nullptr;
   std::vector<rdb::ColumnFamilyHandle*> families_;
   std::uint64_t receipt_key_ = 0;
+  std::shared_ptr<WalSyncGroup> wal_sync_;  // set when sync_ (threads owing a sync hold it weakly)
 };
+
+// Pays the WAL sync the calling thread owes for its write_deferred() calls, if any: returns once
+// they are durable (or the sync's error). Call without holding queue locks.
+sdk::Status settle_deferred_sync();
 
 // Store-wide keys of the meta family.
 inline constexpr std::string_view kMetaFormatKey = "sluice/format";

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "rocksdb_database.hpp"
 #include "sluice/sdk/result.hpp"
 
 namespace sluice::plugins::rocksdb {
@@ -22,11 +23,19 @@ auto guarded(std::string_view operation, std::string_view queue, Body&& body) ->
       return sdk::Error{sdk::ErrorCode::kInternal, std::string()};  // no memory for a message
     }
   };
+  // Durable changes the body made were written without sync under its queue locks, which are
+  // released by now: make them durable before reporting success (see wal_sync_group.hpp).
+  const auto settle = [&]() { return settle_deferred_sync(); };
   try {
-    return body();
+    auto result = body();
+    sdk::Status settled = settle();
+    if (!settled.ok() && result.ok()) return settled.error();
+    return result;
   } catch (const std::exception& e) {
+    (void)settle();
     return failure(e.what());
   } catch (...) {
+    (void)settle();
     return failure("unknown exception");
   }
 }

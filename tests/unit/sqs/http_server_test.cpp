@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -135,6 +136,28 @@ TEST_F(HttpServerTest, RequestsWithinTheLimitReachTheHandlerOnAKeptAliveConnecti
               "got 3");
     buffer.consume(buffer.size());
   }
+}
+
+TEST_F(HttpServerTest, AnIdleConnectionIsClosedAfterTheIdleTimeout) {
+  // Deadlines are checked once a second: a 2 s idle timeout closes within 3 s (plus slack).
+  auto socket = connect();
+  const auto start = std::chrono::steady_clock::now();
+  net::streambuf buffer;
+  read_to_end(socket, buffer);  // returns when the server closes
+  const auto waited = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(waited, std::chrono::milliseconds(1900));
+  EXPECT_LT(waited, std::chrono::seconds(5));
+}
+
+TEST_F(HttpServerTest, ARequestWhoseBodyStallsIsClosedAfterTheTimeout) {
+  auto socket = connect();
+  net::write(socket, net::buffer(std::string("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 10"
+                                             "\r\n\r\nabc")));
+  const auto start = std::chrono::steady_clock::now();
+  net::streambuf buffer;
+  const std::string reply = read_to_end(socket, buffer);
+  EXPECT_TRUE(reply.empty()) << reply;  // never reached the handler
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 }  // namespace

@@ -29,6 +29,7 @@
 #include "sluice/core/broker_options.hpp"
 #include "sluice/core/clock.hpp"
 #include "sluice/sdk/broker_api.hpp"
+#include "sluice/sdk/crypto.hpp"
 #include "sluice/sdk/logger.hpp"
 #include "sluice/sdk/storage.hpp"
 
@@ -46,6 +47,12 @@ class Broker final : public sdk::BrokerApi {
   ~Broker() override;  // stops if running
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
+
+  // Encryption at rest: messages of queues with SSE on are sealed with `cipher` before they are
+  // stored, and sealed messages are opened when received (see core/src/envelope_sealer.hpp).
+  // Without it, SSE attributes are stored only and messages are stored as sent. Call before
+  // start(); `cipher` must not be null.
+  void use_encryption(std::shared_ptr<sdk::PayloadCipher> cipher);
 
   // Starts the storage pool, the timer thread and the retention sweeper. Calling it twice is a
   // no-op; a stopped broker cannot be started again.

@@ -4,6 +4,10 @@
 //   [storage]  plugin = "memory"   which storage plugin, by name
 //   [storage.<name>]               the storage plugin's section (checked against its schema)
 //   [protocol.<name>]              enabled = true/false plus the front end's own keys
+//   [encryption] plugin = "local"  optional: encryption at rest (docs/security.md)
+//   [encryption.<name>]            the encryption plugin's section
+//   [auth] plugin = "local"        optional: authentication and authorization (docs/security.md)
+//   [auth.<name>]                  the auth plugin's section
 //
 // (The selector is `plugin` inside [storage], not a top-level `storage = "..."`: TOML cannot
 // have both a key `storage` and tables [storage.<name>].)
@@ -59,6 +63,9 @@ struct HostOptions {
   // Absolute folders to search for plugins, in order. Empty: the folder of the sluiced binary.
   std::vector<std::filesystem::path> plugin_dirs;
   sdk::LogLevel log_level = sdk::LogLevel::kInfo;
+  // Without an auth plugin sluiced serves loopback only; true lets anonymous front ends listen
+  // on other addresses too (see anonymous_access.hpp).
+  bool allow_anonymous = false;
 };
 
 struct SluiceConfig {
@@ -69,9 +76,22 @@ struct SluiceConfig {
   HostOptions host;
   std::vector<PluginSection> storage_sections;  // every [storage.<name>], in file order
   std::vector<ProtocolConfig> protocols;        // every [protocol.<name>], in file order
+  // [encryption] plugin; empty when there is no [encryption] section: no encryption at rest.
+  std::string encryption;
+  std::uint32_t encryption_line = 0;               // line of `plugin = ...`
+  std::vector<PluginSection> encryption_sections;  // every [encryption.<name>], in file order
+
+  // [auth] plugin; empty when there is no [auth] section: every client is anonymous.
+  std::string auth;
+  std::uint32_t auth_line = 0;               // line of `plugin = ...`
+  std::vector<PluginSection> auth_sections;  // every [auth.<name>], in file order
 
   // The section of the selected storage plugin; an empty section (all defaults) if absent.
   PluginSection selected_storage_section() const;
+  // The same for the selected auth plugin (meaningful only when `auth` is set).
+  PluginSection selected_auth_section() const;
+  // The same for the selected encryption plugin (meaningful only when `encryption` is set).
+  PluginSection selected_encryption_section() const;
 };
 
 // Reads and checks `file`. kNotFound if it cannot be read; kInvalidParameterValue with the

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ class QueueRegistry {
   // Effective settings for the message path. Served from a cache that create/set/remove keep
   // current; a cache miss reads the store (queues created by another broker).
   sdk::Result<QueueSettings> settings(const std::string& name);
+  // The cached settings only, never a store read: nullopt on a miss (or a stale entry). For
+  // callers that must not block on storage (front-end threads). Thread-safe.
+  std::optional<QueueSettings> cached_settings(const std::string& name);
   sdk::Result<sdk::AttributeMap> get_attributes(const std::string& name,
                                                 const std::vector<std::string>& names);
   sdk::Status set_attributes(const std::string& name, const sdk::AttributeMap& attributes);

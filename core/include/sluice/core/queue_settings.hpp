@@ -32,6 +32,12 @@ struct QueueSettings {
   DedupScope dedup_scope = DedupScope::kQueue;     // FIFO
   std::optional<RedrivePolicy> redrive;
   sdk::TimePoint created_at;
+  // Server-side encryption: SqsManagedSseEnabled (default true) or a KmsMasterKeyId. New messages
+  // are sealed only when an encryption plugin is configured (see core/src/envelope_sealer.hpp).
+  bool sse_enabled = true;
+  // KmsDataKeyReusePeriodSeconds (60..86400): how long a broker uses an unwrapped data key before
+  // reading it from the queue and unwrapping it through the key provider again.
+  std::int32_t data_key_reuse_seconds = 300;
 };
 
 }  // namespace sluice::core

@@ -47,6 +47,9 @@ enum class ErrorCode : std::uint16_t {
   kServiceUnavailable,  // backend unreachable; clients should retry
   kInternal,
   kNotFound,  // generic lookup miss inside a plugin (never sent on the wire as is)
+  // Security, added in SDK 0.1 (appended: existing values keep their numbers)
+  kSignatureMismatch,  // a known key, but the request signature is wrong (SignatureDoesNotMatch)
+  kThrottled,          // too many requests or failed logins from one source (RequestThrottled)
 };
 
 // The canonical name of a code, for logs ("QueueDoesNotExist").
