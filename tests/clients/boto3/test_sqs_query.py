@@ -689,6 +689,52 @@ class FifoDetails(SqsTestCase):
         self.assertIn("SequenceNumber", sent["Successful"][0])
 
 
+class FairQueues(SqsTestCase):
+    """MessageGroupId on a standard queue names a tenant; a noisy tenant (>= 30 in flight and more
+    than 10 % of the queue's in-flight messages) waits behind the others."""
+
+    def send_tenant(self, url, tenant, count, tag):
+        for start in range(0, count, 10):
+            entries = [
+                {"Id": str(i), "MessageBody": f"{tag}-{i}", "MessageGroupId": tenant}
+                for i in range(start, min(count, start + 10))
+            ]
+            result = self.sqs.send_message_batch(QueueUrl=url, Entries=entries)
+            self.assertEqual(len(result.get("Successful", [])), len(entries), result)
+
+    def receive_bodies(self, url, count):
+        bodies = []
+        while len(bodies) < count:
+            got = self.sqs.receive_message(
+                QueueUrl=url, MaxNumberOfMessages=min(10, count - len(bodies)),
+                VisibilityTimeout=120, AttributeNames=["All"]).get("Messages", [])
+            if not got:
+                break
+            bodies += [m["Body"] for m in got]
+        return bodies
+
+    def test_a_quiet_tenant_is_served_before_a_noisy_tenants_backlog(self):
+        url = self.new_queue("fair")
+        self.send_tenant(url, "noisy", 35, "held")
+        self.assertEqual(len(self.receive_bodies(url, 35)), 35)
+        self.send_tenant(url, "noisy", 5, "backlog")
+        self.sqs.send_message(QueueUrl=url, MessageBody="quiet-0", MessageGroupId="quiet")
+        got = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=120,
+                                       AttributeNames=["All"])["Messages"]
+        self.assertEqual(got[0]["Body"], "quiet-0")
+        self.assertEqual(got[0]["Attributes"]["MessageGroupId"], "quiet")
+        self.assertEqual(sorted(m["Body"] for m in got[1:]), [f"backlog-{i}" for i in range(5)])
+
+    def test_without_a_noisy_tenant_the_oldest_message_comes_first(self):
+        url = self.new_queue("fair")
+        self.send_tenant(url, "busy", 20, "held")
+        self.assertEqual(len(self.receive_bodies(url, 20)), 20)
+        self.send_tenant(url, "busy", 1, "older")
+        self.sqs.send_message(QueueUrl=url, MessageBody="quiet-0", MessageGroupId="quiet")
+        got = self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=1)["Messages"]
+        self.assertEqual(got[0]["Body"], "older-0")
+
+
 class ProtocolErrors(unittest.TestCase):
     """Raw HTTP against the query endpoint for errors no SDK lets you make."""
 
