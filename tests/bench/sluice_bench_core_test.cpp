@@ -4,6 +4,7 @@
 #include "delivery_ledger.hpp"
 #include "latency_histogram.hpp"
 #include "payload.hpp"
+#include "run_context.hpp"
 
 namespace sluice::bench {
 namespace {
@@ -27,8 +28,9 @@ TEST(SluiceBenchPayload, BodyThatIsNotOursHasNoStamp) {
 
 TEST(SluiceBenchPayload, BodyNeedsNoEscapingInAnyProtocol) {
   const std::string body = make_body(1000);
-  EXPECT_EQ(body.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
-            std::string::npos);
+  EXPECT_EQ(
+      body.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+      std::string::npos);
 }
 
 TEST(SluiceBenchHistogram, SmallValuesAreExact) {
@@ -102,6 +104,18 @@ TEST(SluiceBenchLedger, IdsAcrossChunksAreTrackedIndependently) {
   const auto check = ledger.verify();
   EXPECT_EQ(check.acked, 2u);
   EXPECT_EQ(check.missing, 1u);
+}
+
+// Regression: the watchdog once aborted healthy requests that started just after it read the
+// clock (an unsigned subtraction wrapped), reporting "transport:timeout".
+TEST(SluiceBenchWatchdog, ARequestStartedAfterTheClockWasReadIsNotOverdue) {
+  EXPECT_FALSE(request_overdue(/*since=*/1'000'001, /*now=*/1'000'000, /*timeout=*/50));
+}
+
+TEST(SluiceBenchWatchdog, ARequestOlderThanTheTimeoutIsOverdue) {
+  EXPECT_TRUE(request_overdue(1'000, 2'000, 500));
+  EXPECT_FALSE(request_overdue(1'000, 1'400, 500));
+  EXPECT_FALSE(request_overdue(0, 2'000, 500));  // idle
 }
 
 }  // namespace

@@ -36,8 +36,9 @@ std::map<std::string, std::string> form_fields(const std::string& body) {
 std::vector<OutgoingMessage> messages(std::size_t n) {
   std::vector<OutgoingMessage> out;
   for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(OutgoingMessage{Stamp{0xabcdef01, 1000 + i, static_cast<std::int64_t>(1700000000000000 + 7 * i)},
-                                  static_cast<std::uint32_t>(i % 3)});
+    out.push_back(OutgoingMessage{
+        Stamp{0xabcdef01, 1000 + i, static_cast<std::int64_t>(1700000000000000 + 7 * i)},
+        static_cast<std::uint32_t>(i % 3)});
   }
   return out;
 }
@@ -188,9 +189,10 @@ TEST(SluiceBenchWire, DeleteBatchFormEncodesEveryReceipt) {
 }
 
 TEST(SluiceBenchWire, QueueUrlIsReadFromEitherProtocol) {
-  EXPECT_EQ(queue_url_of(Protocol::kQuery,
-                         "<CreateQueueResult><QueueUrl>http://h/1/q</QueueUrl></CreateQueueResult>"),
-            "http://h/1/q");
+  EXPECT_EQ(
+      queue_url_of(Protocol::kQuery,
+                   "<CreateQueueResult><QueueUrl>http://h/1/q</QueueUrl></CreateQueueResult>"),
+      "http://h/1/q");
   EXPECT_EQ(queue_url_of(Protocol::kJson, R"({"QueueUrl":"http://h/1/q"})"), "http://h/1/q");
 }
 

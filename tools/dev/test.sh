@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds and runs every test: the whole suite on the release preset,
-# then the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# then the unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer (that preset
+# builds only what the unit tests need: SLUICE_UNIT_TESTS_ONLY).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 

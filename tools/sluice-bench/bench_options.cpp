@@ -10,6 +10,8 @@ const char* mode_name(Mode mode) {
       return "send";
     case Mode::kDrain:
       return "drain";
+    case Mode::kReceive:
+      return "receive";
     case Mode::kCycle:
       return "cycle";
     case Mode::kFloor:
@@ -28,6 +30,7 @@ std::string finish_options(BenchOptions& o) {
   if (o.threads < 1 || o.threads > 64) return "--threads must be 1..64";
   if (o.rate < 0) return "--rate must be >= 0";
   if (o.messages == 0 && o.duration_seconds <= 0) return "--duration must be > 0";
+  if (o.mode == Mode::kReceive && o.messages > 0) return "receive mode runs for --duration only";
   if (d.fifo_groups < 1 || d.fifo_groups > 0xffffff) return "--groups must be 1..16777215";
 
   std::random_device random;
@@ -53,8 +56,8 @@ std::string finish_options(BenchOptions& o) {
   // Loops: one connection each.
   const bool sends = o.sends();
   const bool consumes = o.consumes();
-  if (!sends && o.producers > 0) return "--producers makes no sense in drain mode";
-  if (!consumes && o.consumers > 0) return "--consumers needs mode cycle or drain";
+  if (!sends && o.producers > 0) return "--producers makes no sense in drain or receive mode";
+  if (!consumes && o.consumers > 0) return "--consumers needs mode cycle, drain or receive";
   if (o.producers == 0 && o.consumers == 0) {
     const std::uint32_t total = o.connections > 0 ? o.connections : 8;
     if (sends && consumes) {

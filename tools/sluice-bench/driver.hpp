@@ -33,9 +33,9 @@ namespace sluice::bench {
 enum class QueueType { kStandard, kFifo };
 
 struct DriverSettings {
-  std::string endpoint;   // "http://127.0.0.1:9324"
-  std::string protocol;   // "query" or "json" (SQS); a future "amqp"
-  std::string queue;      // queue name
+  std::string endpoint;  // "http://127.0.0.1:9324"
+  std::string protocol;  // "query" or "json" (SQS); a future "amqp"
+  std::string queue;     // queue name
   QueueType queue_type = QueueType::kStandard;
   bool create_queue = true;   // create it if missing (else it must exist)
   bool delete_queue = false;  // delete it in cleanup()

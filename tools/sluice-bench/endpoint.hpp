@@ -11,9 +11,9 @@
 namespace sluice::bench {
 
 struct Endpoint {
-  std::string host;            // "127.0.0.1"
+  std::string host;  // "127.0.0.1"
   std::uint16_t port = 80;
-  std::string host_header;     // "127.0.0.1:9324"
+  std::string host_header;  // "127.0.0.1:9324"
   boost::asio::ip::tcp::endpoint address;
 };
 

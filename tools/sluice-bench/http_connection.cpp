@@ -24,15 +24,13 @@ ResponseParser::ResponseParser(std::string* body, std::string* query_error, bool
 
 void ResponseParser::on_response_impl(int code, string_view, int, error_code&) { status_ = code; }
 
-void ResponseParser::on_field_impl(http::field, string_view name, string_view value,
-                                   error_code&) {
+void ResponseParser::on_field_impl(http::field, string_view name, string_view value, error_code&) {
   if (boost::beast::iequals(name, "x-amzn-query-error")) {
     query_error_->assign(value.data(), value.size());
   }
 }
 
-void ResponseParser::on_body_init_impl(const boost::optional<std::uint64_t>& length,
-                                       error_code&) {
+void ResponseParser::on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) {
   if (keep_body_ && length) body_->reserve(static_cast<std::size_t>(*length));
 }
 

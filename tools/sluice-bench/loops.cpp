@@ -109,6 +109,7 @@ void ProducerLoop::finish() { ctx_.producers_running.fetch_sub(1); }
 
 bool ConsumerLoop::should_stop(SteadyClock::time_point now) const {
   if (ctx_.stop_consumers.load(std::memory_order_relaxed)) return true;
+  if (ctx_.options.mode == Mode::kReceive) return ctx_.past_deadline(now);
   if (ctx_.options.mode != Mode::kDrain) return false;
   if (ctx_.options.messages > 0 && ctx_.drained.load() >= ctx_.options.messages) return true;
   return ctx_.past_deadline(now);
@@ -163,6 +164,7 @@ void ConsumerLoop::on_received(const ReceiveReply& reply) {
   }
   stats_.received.add(count_);
   if (ctx_.options.mode == Mode::kDrain) ctx_.drained.fetch_add(count_);
+  if (!ctx_.options.deletes()) return next();
   phase_ = Phase::kDeleting;
   started_ = SteadyClock::now();
   mark_busy(started_);

@@ -29,19 +29,21 @@ void add_options(CLI::App& app, bench::BenchOptions& o, std::string& queue_type)
   static const std::map<std::string, bench::Mode> kModes{{"send", bench::Mode::kSend},
                                                          {"drain", bench::Mode::kDrain},
                                                          {"cycle", bench::Mode::kCycle},
+                                                         {"receive", bench::Mode::kReceive},
                                                          {"floor", bench::Mode::kFloor}};
   auto& d = o.driver;
   d.endpoint = "http://127.0.0.1:9324";
   d.protocol = "query";
-  app.add_option("--endpoint", d.endpoint, "Server URL (http://host:port)")
-      ->capture_default_str();
+  app.add_option("--endpoint", d.endpoint, "Server URL (http://host:port)")->capture_default_str();
   app.add_option("--protocol", d.protocol, "Wire protocol: query or json")
       ->check(CLI::IsMember({"query", "json"}))
       ->capture_default_str();
   app.add_option("--mode", o.mode,
                  "send: producers only; drain: receive and delete until empty; cycle: send -> "
-                 "receive (long poll) -> delete, delivery verified; floor: SendMessage-shaped "
-                 "requests, any 200 counts (no reply parsing; for an HTTP floor such as nginx)")
+                 "receive (long poll) -> delete, delivery verified; receive: receive without "
+                 "deleting (with --visibility 0: claims at a constant queue depth); floor: "
+                 "SendMessage-shaped requests, any 200 counts (no reply parsing; for an HTTP floor "
+                 "such as nginx)")
       ->transform(CLI::CheckedTransformer(kModes, CLI::ignore_case))
       ->default_str("cycle");
   app.add_option("--producers", o.producers, "Producer loops (one connection each)");

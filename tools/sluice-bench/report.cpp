@@ -21,13 +21,10 @@ std::string latency_line(const char* name, const LatencyHistogram& h) {
 }
 
 nlohmann::json latency_json(const LatencyHistogram& h) {
-  return {{"count", h.count()},
-          {"p50", ms(h.quantile(0.5))},
-          {"p90", ms(h.quantile(0.9))},
-          {"p99", ms(h.quantile(0.99))},
-          {"p99_9", ms(h.quantile(0.999))},
-          {"max", ms(h.max())},
-          {"mean", h.mean() / 1000.0}};
+  return {
+      {"count", h.count()},          {"p50", ms(h.quantile(0.5))},     {"p90", ms(h.quantile(0.9))},
+      {"p99", ms(h.quantile(0.99))}, {"p99_9", ms(h.quantile(0.999))}, {"max", ms(h.max())},
+      {"mean", h.mean() / 1000.0}};
 }
 
 std::uint64_t total_requests(const RunResult& r) {
@@ -89,7 +86,7 @@ std::string render_text(const RunResult& r, const BenchOptions& o) {
   if (o.sends()) out += latency_line("send", r.send_latency);
   if (o.consumes()) {
     out += latency_line("receive (incl. wait)", r.receive_latency);
-    out += latency_line("delete", r.delete_latency);
+    if (o.deletes()) out += latency_line("delete", r.delete_latency);
     out += latency_line("end-to-end", r.end_to_end_latency);
   }
   if (r.error_codes.empty()) {
@@ -116,9 +113,9 @@ std::string render_text(const RunResult& r, const BenchOptions& o) {
     out += line;
   } else if (o.consumes()) {
     std::snprintf(line, sizeof line,
-                  "delivery: not checked (drain mode): %llu of this run's messages, %llu "
+                  "delivery: not checked (%s mode): %llu of this run's messages, %llu "
                   "duplicates, %llu from other runs\n",
-                  static_cast<unsigned long long>(r.distinct),
+                  mode_name(o.mode), static_cast<unsigned long long>(r.distinct),
                   static_cast<unsigned long long>(r.duplicates),
                   static_cast<unsigned long long>(r.foreign));
     out += line;
@@ -128,22 +125,23 @@ std::string render_text(const RunResult& r, const BenchOptions& o) {
 }
 
 nlohmann::json render_json(const RunResult& r, const BenchOptions& o) {
-  nlohmann::json config{{"mode", mode_name(o.mode)},
-                        {"endpoint", o.driver.endpoint},
-                        {"protocol", o.driver.protocol},
-                        {"queue", o.driver.queue},
-                        {"queue_type", o.driver.queue_type == QueueType::kFifo ? "fifo" : "standard"},
-                        {"fifo_groups", o.driver.fifo_groups},
-                        {"producers", o.producers},
-                        {"consumers", o.consumers},
-                        {"connections", o.connections},
-                        {"batch", o.driver.batch},
-                        {"message_size", o.driver.message_size},
-                        {"wait_seconds", o.wait_seconds},
-                        {"duration_seconds", o.messages == 0 ? o.duration_seconds : 0.0},
-                        {"messages", o.messages},
-                        {"rate", o.rate},
-                        {"threads", o.threads}};
+  nlohmann::json config{
+      {"mode", mode_name(o.mode)},
+      {"endpoint", o.driver.endpoint},
+      {"protocol", o.driver.protocol},
+      {"queue", o.driver.queue},
+      {"queue_type", o.driver.queue_type == QueueType::kFifo ? "fifo" : "standard"},
+      {"fifo_groups", o.driver.fifo_groups},
+      {"producers", o.producers},
+      {"consumers", o.consumers},
+      {"connections", o.connections},
+      {"batch", o.driver.batch},
+      {"message_size", o.driver.message_size},
+      {"wait_seconds", o.wait_seconds},
+      {"duration_seconds", o.messages == 0 ? o.duration_seconds : 0.0},
+      {"messages", o.messages},
+      {"rate", o.rate},
+      {"threads", o.threads}};
   nlohmann::json out{
       {"config", config},
       {"elapsed_s", r.elapsed_s},

@@ -27,6 +27,13 @@ inline std::int64_t micros_between(SteadyClock::time_point from, SteadyClock::ti
   return std::chrono::duration_cast<std::chrono::microseconds>(to - from).count();
 }
 
+// Whether a request that started at `since` (ns since the run's start; 0: idle) has run past
+// `timeout` at `now`. A loop may mark itself busy after the caller read `now`: that request is
+// not late (an unsigned `now - since` would wrap and say it was).
+inline bool request_overdue(std::uint64_t since, std::uint64_t now, std::uint64_t timeout) {
+  return since != 0 && now > since && now - since > timeout;
+}
+
 struct RunContext {
   explicit RunContext(const BenchOptions& o)
       : options(o),

@@ -30,18 +30,18 @@ class Counter {
 
 struct RunStats {
   Counter send_requests;
-  Counter sent;          // messages acknowledged
-  Counter send_failed;   // messages whose send failed (request or entry)
+  Counter sent;         // messages acknowledged
+  Counter send_failed;  // messages whose send failed (request or entry)
   Counter receive_requests;
   Counter empty_receives;
-  Counter received;      // messages delivered, ours or not, duplicates included
-  Counter distinct;      // first delivery of one of this run's messages
-  Counter duplicates;    // another delivery of one of this run's messages
-  Counter foreign;       // messages not sent by this run
+  Counter received;    // messages delivered, ours or not, duplicates included
+  Counter distinct;    // first delivery of one of this run's messages
+  Counter duplicates;  // another delivery of one of this run's messages
+  Counter foreign;     // messages not sent by this run
   Counter delete_requests;
-  Counter deleted;       // messages whose delete succeeded
+  Counter deleted;  // messages whose delete succeeded
   Counter delete_failed;
-  Counter errors;        // failed requests plus failed entries
+  Counter errors;  // failed requests plus failed entries
   // Nanoseconds since the run's start of the last completed send / receive-or-delete.
   Counter last_send_ns;
   Counter last_consume_ns;

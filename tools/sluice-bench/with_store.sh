@@ -6,7 +6,9 @@
 #
 #   usage: with_store.sh <path/to/sluiced> <store> <command> [args...]
 #   store: memory | rocksdb-sync | rocksdb-nosync | postgres | redis
-#          (postgres and redis need SLUICE_POSTGRES_URI / SLUICE_REDIS_URI pointing at a server)
+#          (postgres needs SLUICE_PG_CONNINFO, redis SLUICE_REDIS_PORT (on 127.0.0.1): the
+#          servers that tests/stores/postgres/pg_server.sh and tests/stores/redis/with_redis.sh
+#          start export them)
 #
 # Environment: SLUICE_BENCH_KEEP=1 keeps the temp dir (data, log) and prints it;
 # SLUICE_IO_THREADS, SLUICE_STORAGE_THREADS and SLUICE_MAX_APPEND_BATCH override the front end's
@@ -40,10 +42,10 @@ case "$store" in
       "$work" "$sync")
     ;;
   postgres)
-    storage=$(printf 'plugin = "postgres"\n[storage.postgres]\nuri = "%s"' "${SLUICE_POSTGRES_URI:?}")
+    storage=$(printf 'plugin = "postgres"\n[storage.postgres]\nconninfo = "%s"' "${SLUICE_PG_CONNINFO:?}")
     ;;
   redis)
-    storage=$(printf 'plugin = "redis"\n[storage.redis]\nuri = "%s"' "${SLUICE_REDIS_URI:?}")
+    storage=$(printf 'plugin = "redis"\n[storage.redis]\nhost = "127.0.0.1"\nport = %s' "${SLUICE_REDIS_PORT:?}")
     ;;
   *)
     echo "with_store.sh: unknown store '$store'" >&2

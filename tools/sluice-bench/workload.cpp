@@ -6,8 +6,8 @@
 #include <csignal>
 #include <cstdio>
 #include <cstring>
-#include <string>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -141,13 +141,13 @@ RunResult run_workload(const BenchOptions& options, Driver& driver) {
   for (std::uint32_t i = 0; i < std::max(options.producers, options.consumers); ++i) {
     if (i < options.producers) {
       const auto t = place();
-      producers.push_back(std::make_unique<ProducerLoop>(*ios[t], driver.open_channel(*ios[t]),
-                                                         ctx, *stats[t]));
+      producers.push_back(
+          std::make_unique<ProducerLoop>(*ios[t], driver.open_channel(*ios[t]), ctx, *stats[t]));
     }
     if (i < options.consumers) {
       const auto t = place();
-      consumers.push_back(std::make_unique<ConsumerLoop>(*ios[t], driver.open_channel(*ios[t]),
-                                                         ctx, *stats[t]));
+      consumers.push_back(
+          std::make_unique<ConsumerLoop>(*ios[t], driver.open_channel(*ios[t]), ctx, *stats[t]));
     }
   }
   std::vector<Loop*> loops;
@@ -157,7 +157,8 @@ RunResult run_workload(const BenchOptions& options, Driver& driver) {
   g_interrupts.store(0);
   auto previous_handler = std::signal(SIGINT, on_sigint);
   const double cpu_before = cpu_seconds();
-  const double server_before = options.server_pid > 0 ? process_cpu_seconds(options.server_pid) : -1;
+  const double server_before =
+      options.server_pid > 0 ? process_cpu_seconds(options.server_pid) : -1;
 
   std::vector<WorkGuard> guards;
   for (auto& io : ios) guards.emplace_back(io->get_executor());
@@ -196,14 +197,17 @@ RunResult run_workload(const BenchOptions& options, Driver& driver) {
     if (interrupts > 0 && !interrupted) {
       interrupted = true;
       ctx.stop_producers.store(true);
-      if (options.mode == Mode::kDrain) stop_consumers();
+      if (!options.sends()) stop_consumers();
     }
     if (interrupts > 1) stop_consumers();
 
     const bool producers_done = ctx.producers_running.load() == 0;
     const bool consumers_done = ctx.consumers_running.load() == 0;
     if (producers_done && consumers_done) break;
-    if (options.mode == Mode::kDrain && ctx.past_deadline(now)) stop_consumers();
+    if ((options.mode == Mode::kDrain || options.mode == Mode::kReceive) &&
+        ctx.past_deadline(now)) {
+      stop_consumers();
+    }
 
     if (options.mode == Mode::kCycle && producers_done && !stopping_consumers) {
       // Every acknowledged message must come back; stop once they have (checked exactly), or
@@ -227,7 +231,7 @@ RunResult run_workload(const BenchOptions& options, Driver& driver) {
       const std::uint64_t now_ns = ctx.nanos_since_start(now);
       for (auto* loop : loops) {
         const std::uint64_t since = loop->busy_since_ns();
-        if (since != 0 && now_ns - since > timeout_ns) {
+        if (request_overdue(since, now_ns, timeout_ns)) {
           net::post(loop->io(), [loop, since] { loop->timeout(since); });
         }
       }

@@ -6,6 +6,8 @@
 #include <optional>
 #include <thread>
 
+#include <unistd.h>
+
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -316,23 +318,35 @@ void accept_loop(std::shared_ptr<tcp::acceptor> acceptor,
   auto worker = (*workers)[index].lock();
   if (!worker) return;  // stopped
   auto* raw = acceptor.get();
-  raw->async_accept(
-      worker->io.get_executor(),
-      [acceptor = std::move(acceptor), shared = std::move(shared), workers = std::move(workers),
-       weak_worker = std::weak_ptr<HttpServer::Worker>(worker)](beast::error_code ec,
-                                                                Socket socket) mutable {
-        if (shared->stopping.load()) return;
+  // The connection is accepted on the acceptor's own io_context and only then moved to the
+  // worker's: a pending accept must not hold a socket of a worker's io_context, which stop()
+  // destroys while the host's io_context (and the abandoned accept) may outlive it.
+  raw->async_accept([acceptor = std::move(acceptor), shared = std::move(shared),
+                     workers = std::move(workers),
+                     weak_worker = std::weak_ptr<HttpServer::Worker>(worker)](
+                        beast::error_code ec, tcp::socket accepted) mutable {
+    if (shared->stopping.load()) return;
+    auto w = weak_worker.lock();
+    if (!ec && w) {
+      const auto protocol = acceptor->local_endpoint(ec).protocol();
+      Socket socket(w->io);
+      if (!ec) {
+        const auto handle = accepted.release(ec);
         if (!ec) {
-          const bool over_limit =
-              shared->connections.fetch_add(1) >= shared->options.max_connections;
-          auto session = std::make_shared<HttpServer::Session>(std::move(socket), shared,
-                                                               weak_worker, over_limit);
-          if (auto w = weak_worker.lock()) {
-            net::post(w->io, [session, w] { session->start(*w); });
-          }
+          socket.assign(protocol, handle, ec);
+          if (ec) ::close(handle);
         }
-        accept_loop(std::move(acceptor), std::move(shared), std::move(workers));
-      });
+      }
+      if (!ec) {
+        const bool over_limit = shared->connections.fetch_add(1) >= shared->options.max_connections;
+        auto session = std::make_shared<HttpServer::Session>(std::move(socket), shared, weak_worker,
+                                                             over_limit);
+        net::post(w->io, [session, w] { session->start(*w); });
+      }
+    }
+    w.reset();
+    accept_loop(std::move(acceptor), std::move(shared), std::move(workers));
+  });
 }
 
 }  // namespace

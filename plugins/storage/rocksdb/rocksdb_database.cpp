@@ -41,6 +41,16 @@ rdb::ColumnFamilyOptions family_options(const RocksDbStoreOptions& options,
   table.filter_policy.reset(rdb::NewBloomFilterPolicy(10));
   table.cache_index_and_filter_blocks = true;
   table.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Partitioned index and filters: the cache holds them as small (metadata_block_size) blocks
+  // under a pinned top level, so a point read needs one small partition, never a whole index.
+  // With one index block per file, a large file's index (hundreds of KiB for the message family)
+  // did not fit the cache's high-priority pool: data blocks evicted it, and every read of a
+  // message body read and decompressed the whole index again (claims on a backlog that had
+  // reached SST files slowed to a crawl).
+  table.index_type = rdb::BlockBasedTableOptions::IndexType::kTwoLevelIndexSearch;
+  table.partition_filters = true;
+  table.metadata_block_size = 4096;
+  table.pin_top_level_index_and_filter = true;
   family.table_factory.reset(rdb::NewBlockBasedTableFactory(table));
   family.level_compaction_dynamic_level_bytes = true;
   if (busy) {
@@ -74,7 +84,12 @@ sdk::Result<std::unique_ptr<Database>> Database::open(const RocksDbStoreOptions&
   db_options.create_missing_column_families = true;
   db_options.keep_log_file_num = 4;
   db_options.max_log_file_size = 16 << 20;
-  const auto cache = rdb::NewLRUCache(static_cast<std::size_t>(options.block_cache_mb) << 20);
+  // Fewer, larger shards than the default 64 (one MiB each at 64 MiB): a shard must hold its
+  // share of index and filter partitions next to the data blocks.
+  rdb::LRUCacheOptions cache_options;
+  cache_options.capacity = static_cast<std::size_t>(options.block_cache_mb) << 20;
+  cache_options.num_shard_bits = 4;
+  const auto cache = rdb::NewLRUCache(cache_options);
 
   std::vector<rdb::ColumnFamilyDescriptor> descriptors{
       {rdb::kDefaultColumnFamilyName, family_options(options, cache, false)},

@@ -139,14 +139,16 @@ TEST_F(HttpServerTest, RequestsWithinTheLimitReachTheHandlerOnAKeptAliveConnecti
 }
 
 TEST_F(HttpServerTest, AnIdleConnectionIsClosedAfterTheIdleTimeout) {
-  // Deadlines are checked once a second: a 2 s idle timeout closes within 3 s (plus slack).
+  // Deadlines are checked once a second: a 2 s idle timeout closes after 2 to 3 s. The upper
+  // bound is loose on purpose (sanitizer builds on a busy machine); what matters is that the
+  // server closes at all, and not before the timeout.
   auto socket = connect();
   const auto start = std::chrono::steady_clock::now();
   net::streambuf buffer;
   read_to_end(socket, buffer);  // returns when the server closes
   const auto waited = std::chrono::steady_clock::now() - start;
   EXPECT_GE(waited, std::chrono::milliseconds(1900));
-  EXPECT_LT(waited, std::chrono::seconds(5));
+  EXPECT_LT(waited, std::chrono::seconds(20));
 }
 
 TEST_F(HttpServerTest, ARequestWhoseBodyStallsIsClosedAfterTheTimeout) {

@@ -21,8 +21,8 @@ namespace sluice::bench::sqs {
 
 class SqsChannel final : public Channel {
  public:
-  SqsChannel(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint,
-             Target target, const DriverSettings& settings);
+  SqsChannel(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint, Target target,
+             const DriverSettings& settings);
 
   void send(std::span<const OutgoingMessage> messages,
             std::function<void(const SendReply&)> done) override;

@@ -60,8 +60,8 @@ class SqsDriver final : public Driver {
     if (reply.status != 200 && settings_.create_queue) {
       // It exists with other attributes: use it as it is.
       std::string scratch;
-      const auto code = error_code_of(target_.protocol, reply.status, reply.query_error,
-                                      reply.body, scratch);
+      const auto code =
+          error_code_of(target_.protocol, reply.status, reply.query_error, reply.body, scratch);
       if (code == "QueueAlreadyExists" || code == "QueueNameExists") {
         reply = blocking_exchange(endpoint_, build_get_queue_url(target_, settings_.queue));
       }

@@ -417,8 +417,8 @@ bool scan_messages(Protocol protocol, std::string_view body, std::vector<Receive
   return bodies == receipts;
 }
 
-bool scan_batch_failures(Protocol protocol, std::string_view body,
-                         std::span<EntryOutcome> entries, std::vector<std::string>& scratch) {
+bool scan_batch_failures(Protocol protocol, std::string_view body, std::span<EntryOutcome> entries,
+                         std::vector<std::string>& scratch) {
   const auto mark = [&](std::string_view id, std::string_view code) {
     std::size_t index = 0;
     const auto [ptr, ec] = std::from_chars(id.data(), id.data() + id.size(), index);

@@ -29,7 +29,7 @@ struct Target {
 // and deduplication ids, sit at known offsets.
 struct SendTemplate {
   struct Slot {
-    std::size_t stamp = 0;  // offset of the body's stamp
+    std::size_t stamp = 0;                  // offset of the body's stamp
     std::size_t group = std::string::npos;  // offset of the group digits (FIFO)
     std::size_t dedup = std::string::npos;  // offset of the deduplication id (FIFO)
   };
@@ -71,7 +71,7 @@ bool scan_messages(Protocol protocol, std::string_view body, std::vector<Receive
 
 // Marks the entries named in the Failed list of a batch reply (entry ids are "0".."n-1") as
 // failed with their code. JSON codes are copied into `scratch`. False if the reply is malformed.
-bool scan_batch_failures(Protocol protocol, std::string_view body,
-                         std::span<EntryOutcome> entries, std::vector<std::string>& scratch);
+bool scan_batch_failures(Protocol protocol, std::string_view body, std::span<EntryOutcome> entries,
+                         std::vector<std::string>& scratch);
 
 }  // namespace sluice::bench::sqs
