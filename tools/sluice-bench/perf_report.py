@@ -304,8 +304,10 @@ class Report:
         after_receives = {"rss_kib": rss_kib(d.proc.pid), "disk_bytes": du_bytes(d.data_dir)}
         self.results["derived"]["footprint/after_depth_runs"] = after_receives
         print(f"draining {self.args.depth_messages:,} messages", flush=True)
+        # Drain ends when a receive comes back empty; the duration is only a backstop.
         self.run_bench("footprint/drain", ["--mode", "drain", "--connections", "32", "--batch", "10",
-                                           "--wait", "1", "--queue", "depth-1m", "--no-create"], d,
+                                           "--wait", "1", "--duration", "1800",
+                                           "--queue", "depth-1m", "--no-create"], d,
                        quiet=False)
         drained = {"rss_kib": rss_kib(d.proc.pid), "disk_bytes": du_bytes(d.data_dir)}
         time.sleep(self.args.settle_seconds)

@@ -208,6 +208,13 @@ void Channel::execute(PendingOp& op) {
     channel_error(amqp_error(code, why), id);
     finish_op(op.pipelined);
   };
+  if (auto need = access_need(op.method)) {
+    const std::string queue =
+        need->names_last_queue ? resolve_queue(need->queue) : std::move(need->queue);
+    if (auto refused = connection_.authorize(need->action, queue)) {
+      return not_allowed(refused->code, refused->explanation);
+    }
+  }
   std::visit(
       [&](auto& m) {
         using M = std::decay_t<decltype(m)>;

@@ -441,3 +441,56 @@ void AmqpConnection::clean_up(bool drain, std::function<void()> done) {
 }
 
 }  // namespace sluice::plugins::amqp
+
+namespace sluice::plugins::amqp {
+
+namespace {
+constexpr auto kDecisionLifetime = std::chrono::seconds(1);
+constexpr std::size_t kMaxDecisions = 1024;
+
+// "arn:aws:sqs:<region>:<account>:<name>" -> "<account>".
+std::string account_of(const std::string& arn) {
+  std::size_t start = 0;
+  for (int field = 0; field < 4; ++field) {
+    start = arn.find(':', start);
+    if (start == std::string::npos) return "";
+    ++start;
+  }
+  const auto end = arn.find(':', start);
+  return end == std::string::npos ? "" : arn.substr(start, end - start);
+}
+}  // namespace
+
+std::optional<AmqpError> AmqpConnection::authorize(const std::string& action,
+                                                   const std::string& queue) {
+  if (server_->authorizer == nullptr) return std::nullopt;
+  const auto now = Clock::now();
+  std::string key = action;
+  key += '\0';
+  key += queue;
+  if (auto it = decisions_.find(key); it != decisions_.end()) {
+    if (now - it->second.decided_at < kDecisionLifetime) return it->second.refusal;
+  }
+  if (decisions_.size() >= kMaxDecisions) decisions_.clear();
+
+  sdk::AccessRequest request;
+  request.principal = principal_;
+  request.action = action;
+  request.resource = server_->broker.queue_arn(queue);
+  // The queue's own Policy is not consulted on AMQP: principals of other accounts are refused
+  // (docs/amqp.md, "Authentication and authorization").
+  request.resource_owner = account_of(request.resource);
+  request.context["aws:SourceIp"] = peer_address_;
+  request.context["aws:SecureTransport"] = "false";
+  std::optional<AmqpError> refusal;
+  if (auto status = server_->authorizer->authorize_access(request); !status.ok()) {
+    refusal = amqp_error(ReplyCode::kAccessRefused, "access to queue '" + queue.substr(0, 200) +
+                                                        "' in vhost '/' refused for "
+                                                        "user '" +
+                                                        user_ + "': " + action + " is not allowed");
+  }
+  decisions_[std::move(key)] = Decision{refusal, now};
+  return refusal;
+}
+
+}  // namespace sluice::plugins::amqp

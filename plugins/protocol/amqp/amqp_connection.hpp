@@ -17,13 +17,16 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "amqp_access.hpp"
 #include "amqp_options.hpp"
 #include "content.hpp"
 #include "frame_codec.hpp"
@@ -108,6 +111,11 @@ class AmqpConnection : public std::enable_shared_from_this<AmqpConnection> {
   }
   // Re-evaluates whether reading must pause or may resume.
   void update_backpressure();
+  // With an auth plugin: whether the logged-in user may do `action` on `queue` (403
+  // ACCESS_REFUSED with the reason if not). Decisions are remembered for a second, so a
+  // publisher does not evaluate its policies for every message, and a policy change (SIGHUP)
+  // reaches open connections within that second.
+  std::optional<AmqpError> authorize(const std::string& action, const std::string& queue);
 
  private:
   enum class Phase : std::uint8_t {
@@ -144,6 +152,10 @@ class AmqpConnection : public std::enable_shared_from_this<AmqpConnection> {
   void on_open(const m::ConnectionOpen& open);
   void on_client_close(const m::ConnectionClose& close);
   void refuse_login(const AmqpError& error);
+  void check_login_with_plugin(const SaslCredentials& credentials, const std::string& mechanism);
+  void on_login_checked(sdk::Result<sdk::Principal> principal, const std::string& mechanism,
+                        const std::string& user);
+  void logged_in();
 
   // Teardown: closes every channel (releasing their deliveries), deletes exclusive queues, then
   // runs `done` on the strand. With `drain`, methods the channels received but had not yet run
@@ -156,6 +168,13 @@ class AmqpConnection : public std::enable_shared_from_this<AmqpConnection> {
   std::string peer_address_;
   bool peer_is_loopback_ = false;
   sdk::RequestContext context_;
+  std::string user_;          // the name the client logged in with
+  sdk::Principal principal_;  // with an auth plugin: who that is
+  struct Decision {
+    std::optional<AmqpError> refusal;
+    Clock::time_point decided_at;
+  };
+  std::unordered_map<std::string, Decision> decisions_;  // action NUL queue -> decision
   ClientCapabilities capabilities_;
   Phase phase_ = Phase::kAwaitHeader;
 

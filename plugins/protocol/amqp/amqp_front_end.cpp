@@ -43,6 +43,17 @@ AmqpFrontEnd::AmqpFrontEnd(AmqpOptions options, UserTable users, sdk::Logger& lo
 
 AmqpFrontEnd::~AmqpFrontEnd() { stop(); }
 
+sdk::Status AmqpFrontEnd::start_with_services(sdk::BrokerApi& broker,
+                                              const sdk::HostServices& services) {
+  if (services.authenticator != nullptr && !options_.users.empty()) {
+    return sdk::make_error(sdk::ErrorCode::kInvalidParameterValue,
+                           "[protocol.amqp] users: must be empty while an auth plugin is "
+                           "configured (the plugin's users log in)");
+  }
+  services_ = services;
+  return start(broker);
+}
+
 sdk::Status AmqpFrontEnd::start(sdk::BrokerApi& broker) {
   // Nothing is kept unless everything succeeds, so stop() after a failed start has nothing to
   // undo.
@@ -67,6 +78,12 @@ sdk::Status AmqpFrontEnd::start(sdk::BrokerApi& broker) {
   if (acceptor->bind(endpoint, ec); ec) return fail("bind");
   if (acceptor->listen(net::socket_base::max_listen_connections, ec); ec) return fail("listen on");
   port_ = acceptor->local_endpoint(ec).port();
+  if (services_.authenticator != nullptr) {
+    auth_pool_ = std::make_unique<net::thread_pool>(1);
+    server->authenticator = services_.authenticator;
+    server->authorizer = services_.authorizer;
+    server->auth_executor = auth_pool_->get_executor();
+  }
   server_ = std::move(server);
   io_ = std::move(io);
   acceptor_ = std::move(acceptor);
@@ -98,6 +115,10 @@ void AmqpFrontEnd::stop() {
                  "ends)");
   }
   server_->stop_posting();
+  if (auth_pool_) {
+    auth_pool_->join();  // a login still being checked posts nowhere now
+    auth_pool_.reset();
+  }
   work_.reset();
   io_->stop();
   for (auto& thread : threads_) thread.join();

@@ -11,6 +11,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "amqp_options.hpp"
 #include "sluice/sdk/logger.hpp"
@@ -24,6 +25,10 @@ class AmqpFrontEnd final : public sdk::ProtocolFrontEnd {
   ~AmqpFrontEnd() override;
 
   sdk::Status start(sdk::BrokerApi& broker) override;
+  // With an auth plugin: SASL logins are checked by its authenticator and queue operations by
+  // its authorizer. The `users` option must then be empty (the plugin's users log in).
+  sdk::Status start_with_services(sdk::BrokerApi& broker,
+                                  const sdk::HostServices& services) override;
   // Stops accepting, closes every connection with 320 CONNECTION_FORCED (their deliveries go
   // back to their queues), waits up to shutdown_grace for that, then stops the I/O threads.
   void stop() override;
@@ -41,6 +46,9 @@ class AmqpFrontEnd final : public sdk::ProtocolFrontEnd {
   std::shared_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
   std::vector<std::thread> threads_;
   std::uint16_t port_ = 0;
+  sdk::HostServices services_;
+  // Runs the auth plugin's password checks (one thread: logins are rare, hashes are slow).
+  std::unique_ptr<boost::asio::thread_pool> auth_pool_;
 };
 
 }  // namespace sluice::plugins::amqp

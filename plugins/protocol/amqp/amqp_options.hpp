@@ -18,6 +18,7 @@
 
 #include "local_queues.hpp"
 #include "sasl.hpp"
+#include "sluice/sdk/auth.hpp"
 #include "sluice/sdk/broker_api.hpp"
 #include "sluice/sdk/config.hpp"
 #include "sluice/sdk/logger.hpp"
@@ -70,6 +71,12 @@ class ServerContext {
   sdk::Logger& logger;
   LocalQueues queues;
   std::atomic<std::uint64_t> next_connection_id{1};
+  // Set before the first connection is accepted, then only read. With an auth plugin, logins go
+  // to `authenticator` (on `auth_executor`, off the I/O threads: a password hash takes a while)
+  // and every queue operation to `authorizer`; `users` is unused then.
+  sdk::Authenticator* authenticator = nullptr;
+  sdk::Authorizer* authorizer = nullptr;
+  boost::asio::any_io_executor auth_executor;
 
   // Work that will post onto an I/O thread later (a broker call in flight, a live consumer):
   // stop() keeps the I/O threads running until it is all done.

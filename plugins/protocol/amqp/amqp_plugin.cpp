@@ -10,7 +10,9 @@ constexpr sdk::OptionSpec kOptions[] = {
     {"port", sdk::OptionType::kInt, "5672", "TCP port (0 = any free port)", 0, 65535},
     {"io_threads", sdk::OptionType::kInt, "2", "threads serving connections", 1, 256},
     {"users", sdk::OptionType::kStringList, "[]",
-     "accepted logins as \"name:password\"; empty = guest/guest, from loopback only", 0, 0},
+     "without an auth plugin: accepted logins as \"name:password\" (empty = guest/guest, from "
+     "loopback only); with one: must be empty, the plugin's users log in",
+     0, 0},
     {"loopback_users", sdk::OptionType::kStringList, "[\"guest\"]",
      "users that may only connect from 127.0.0.0/8 or ::1", 0, 0},
     {"channel_max", sdk::OptionType::kInt, "2047", "channels per connection (connection.tune)", 1,
@@ -56,7 +58,7 @@ const sdk::PluginDescriptor kDescriptor{
     "0.1.0",
     "experimental",
     "AMQP 0-9-1 (RabbitMQ clients) on the shared queues: default exchange only, SASL "
-    "PLAIN/AMQPLAIN against configured users, no TLS",
+    "PLAIN/AMQPLAIN against the auth plugin (or configured users), no TLS",
     SLUICE_BUILD_FINGERPRINT,
     kOptions,
     std::size(kOptions),

@@ -58,12 +58,66 @@ void AmqpConnection::on_start_ok(const m::ConnectionStartOk& start_ok) {
     connection_error(credentials.error(), m::ConnectionStartOk::kId);
     return;
   }
+  if (server_->authenticator != nullptr) {
+    check_login_with_plugin(*credentials, start_ok.mechanism);
+    return;
+  }
   if (auto refused = server_->users.check(*credentials, start_ok.mechanism, peer_is_loopback_)) {
     refuse_login(*refused);
     return;
   }
   context_.principal = credentials->user;
   context_.sender_id = credentials->user;
+  user_ = credentials->user;
+  logged_in();
+}
+
+void AmqpConnection::check_login_with_plugin(const SaslCredentials& credentials,
+                                             const std::string& mechanism) {
+  sdk::Credentials presented;
+  presented.mechanism = mechanism;
+  presented.identity = credentials.user;
+  presented.secret = credentials.password;
+  presented.peer_address = peer_address_;
+  server_->begin_work();
+  boost::asio::post(server_->auth_executor, [self = shared_from_this(),
+                                             presented = std::move(presented), mechanism] {
+    auto principal = self->server_->authenticator->authenticate(presented);
+    self->server_->post_to(self->strand(), [self, principal = std::move(principal), mechanism,
+                                            user = presented.identity]() mutable {
+      self->on_login_checked(std::move(principal), mechanism, user);
+    });
+    self->server_->end_work();
+  });
+}
+
+void AmqpConnection::on_login_checked(sdk::Result<sdk::Principal> principal,
+                                      const std::string& mechanism, const std::string& user) {
+  if (closing() || socket_closed_) return;
+  const std::string prefix = "Login was refused using authentication mechanism " + mechanism + ": ";
+  if (!principal.ok()) {
+    // The reason the plugin logged (unknown user, wrong password) stays in the log: the client
+    // learns only that the login failed, or that it must wait.
+    const bool throttled = principal.error().code == sdk::ErrorCode::kThrottled;
+    refuse_login(amqp_error(
+        ReplyCode::kAccessRefused,
+        prefix + (throttled ? "too many failed logins from " + peer_address_ + "; try again later"
+                            : std::string("wrong user name or password"))));
+    return;
+  }
+  if (server_->users.loopback_only(user) && !peer_is_loopback_) {
+    refuse_login(amqp_error(ReplyCode::kAccessRefused,
+                            prefix + "user '" + user + "' can only connect via localhost"));
+    return;
+  }
+  principal_ = *principal;
+  user_ = user;
+  context_.principal = principal_.id;
+  context_.sender_id = principal_.id;
+  logged_in();
+}
+
+void AmqpConnection::logged_in() {
   m::ConnectionTune tune;
   tune.channel_max = server_->options.channel_max;
   tune.frame_max = server_->options.frame_max;
@@ -123,8 +177,7 @@ void AmqpConnection::on_open(const m::ConnectionOpen& open) {
   phase_ = Phase::kOpen;
   last_received_ = last_sent_ = Clock::now();
   send_method(0, m::ConnectionOpenOk{});
-  server_->logger.debug("amqp connection " + peer_address_ + " opened by user '" +
-                        context_.principal + "'");
+  server_->logger.debug("amqp connection " + peer_address_ + " opened by user '" + user_ + "'");
 }
 
 void AmqpConnection::on_client_close(const m::ConnectionClose& /*close*/) {

@@ -79,12 +79,14 @@ std::optional<AmqpError> UserTable::check(const SaslCredentials& credentials,
   if (it == passwords_.end() || !same_secret(credentials.password, it->second)) {
     return refused("wrong user name or password for user '" + credentials.user.substr(0, 64) + "'");
   }
-  const bool loopback_only = std::find(loopback_only_.begin(), loopback_only_.end(),
-                                       credentials.user) != loopback_only_.end();
-  if (loopback_only && !peer_is_loopback) {
+  if (loopback_only(credentials.user) && !peer_is_loopback) {
     return refused("user '" + credentials.user + "' can only connect via localhost");
   }
   return std::nullopt;
+}
+
+bool UserTable::loopback_only(std::string_view user) const {
+  return std::find(loopback_only_.begin(), loopback_only_.end(), user) != loopback_only_.end();
 }
 
 }  // namespace sluice::plugins::amqp

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,8 @@ class UserTable {
   // the client connected from 127.0.0.0/8 or ::1.
   std::optional<AmqpError> check(const SaslCredentials& credentials, std::string_view mechanism,
                                  bool peer_is_loopback) const;
+  // Whether `user` may only connect from loopback (`loopback_users`).
+  bool loopback_only(std::string_view user) const;
 
  private:
   std::map<std::string, std::string, std::less<>> passwords_;

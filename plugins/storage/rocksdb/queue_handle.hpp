@@ -142,6 +142,9 @@ class QueueHandle {
   // call reloads them (and restarts the floors) before using them.
   bool needs_reload = false;
   QueueState state;
+  // Messages removed by deletes since the queue's key range was last compacted: once the queue
+  // is empty, the retention sweep compacts it so their space is freed (rocksdb README).
+  std::uint64_t removed_since_compaction = 0;
   // Heavy tenants (current only while state.heavy_loaded).
   HeavyTenants heavy;
 

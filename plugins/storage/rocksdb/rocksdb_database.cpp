@@ -84,6 +84,12 @@ sdk::Result<std::unique_ptr<Database>> Database::open(const RocksDbStoreOptions&
   db_options.create_missing_column_families = true;
   db_options.keep_log_file_num = 4;
   db_options.max_log_file_size = 16 << 20;
+  // The queues family is written only when queues change, so its memtable would hold the oldest
+  // WAL file, and every one after it, until RocksDB's default limit (four times all write
+  // buffers: about 2 GiB at the defaults). Past this size the families holding the oldest WAL are
+  // flushed and the files deleted, so the WAL stays a few write buffers long.
+  db_options.max_total_wal_size =
+      static_cast<std::uint64_t>(std::max<std::int64_t>(options.write_buffer_mb, 16)) << 22;
   // Fewer, larger shards than the default 64 (one MiB each at 64 MiB): a shard must hold its
   // share of index and filter partitions next to the data blocks.
   rdb::LRUCacheOptions cache_options;
@@ -226,6 +232,12 @@ rdb::Status Database::compact(rdb::ColumnFamilyHandle* family, std::string_view 
   const rdb::Slice begin_slice(begin);
   const rdb::Slice end_slice(end);
   return db_->CompactRange(compact_options, family, &begin_slice, &end_slice);
+}
+
+rdb::Status Database::flush_small_families() {
+  rdb::FlushOptions options;
+  options.allow_write_stall = true;
+  return db_->Flush(options, {meta(), queues()});
 }
 
 }  // namespace sluice::plugins::rocksdb

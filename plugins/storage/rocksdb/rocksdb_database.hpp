@@ -73,6 +73,9 @@ class Database {
   // call it without holding queue locks.
   rdb::Status compact(rdb::ColumnFamilyHandle* family, std::string_view begin,
                       std::string_view end);
+  // Flushes the small families (default, queues), whose memtables otherwise keep old WAL files
+  // alive after a compaction has flushed the data of the busy ones.
+  rdb::Status flush_small_families();
 
  private:
   Database() = default;

@@ -115,6 +115,10 @@ void RocksDbQueueStore::compact_queue(std::uint64_t queue_id) {
                     std::to_string(queue_id) + " failed: " + status.ToString());
     }
   }
+  if (const rdb::Status status = db_->flush_small_families(); !status.ok() && logger_ != nullptr) {
+    logger_->warn("RocksDB store at " + db_->path() + ": flushing after compacting queue id " +
+                  std::to_string(queue_id) + " failed: " + status.ToString());
+  }
 }
 
 // --- Queues -----------------------------------------------------------------------------------

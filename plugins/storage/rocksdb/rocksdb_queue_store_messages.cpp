@@ -203,6 +203,7 @@ sdk::Result<std::vector<sdk::Status>> RocksDbQueueStore::remove(
       }
     }
     SLUICE_RDB_RETURN_IF_ERROR(txn.commit("remove"));
+    handle->removed_since_compaction += receipts.size();
     return statuses;
   });
 }

@@ -21,6 +21,10 @@ constexpr std::uint64_t kChunk = 1024;
 // After expiring at least this many messages in one call, compact the queue's key range so the
 // tombstones go at once rather than whenever RocksDB gets to them.
 constexpr std::uint64_t kCompactAfter = 10'000;
+// A queue that deletes emptied after at least this many removals is compacted by the next sweep:
+// otherwise the tombstones (and the data under them) wait in the memtable and in files until
+// enough new writes come to trigger a compaction, which on an idle queue is never.
+constexpr std::uint64_t kCompactEmptiedAfter = 10'000;
 
 // Deletes up to kChunk messages sent before `cutoff`, in one transaction. Sets *more if there may
 // be others.
@@ -85,6 +89,7 @@ sdk::Result<std::uint64_t> RocksDbQueueStore::expire_unguarded(std::string_view 
                                                                sdk::TimePoint cutoff) {
   SLUICE_RDB_ASSIGN_OR_RETURN(HandlePtr handle, require(queue));
   std::uint64_t total = 0;
+  bool emptied = false;
   {
     std::lock_guard lock(handle->mutex());
     SLUICE_RDB_RETURN_IF_ERROR(usable(*handle));
@@ -94,8 +99,11 @@ sdk::Result<std::uint64_t> RocksDbQueueStore::expire_unguarded(std::string_view 
                                   expire_chunk(*db_, *handle, cutoff, &more));
       total += expired;
     }
+    emptied = handle->state.counters.total() == 0 &&
+              handle->removed_since_compaction >= kCompactEmptiedAfter;
+    if (emptied || total >= kCompactAfter) handle->removed_since_compaction = 0;
   }
-  if (total >= kCompactAfter) compact_queue(handle->id);
+  if (emptied || total >= kCompactAfter) compact_queue(handle->id);
   return total;
 }
 

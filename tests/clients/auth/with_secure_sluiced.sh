@@ -5,6 +5,8 @@
 #   usage: with_secure_sluiced.sh <path/to/sluiced> <command> [args...]
 # Environment for the command:
 #   SLUICE_SQS_ENDPOINT   http://127.0.0.1:<port>
+#   SLUICE_AMQP_PORT      the AMQP front end's port (on 127.0.0.1; the users log in with the
+#                         passwords below)
 #   SLUICE_USERS_FILE     the users file (tests may rewrite it and send SIGHUP)
 #   SLUICED_PID           the daemon's pid
 #   SLUICED_LOG           the daemon's log file
@@ -22,16 +24,29 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+port=$(free_port)
+amqp_port=$(free_port)
+# AMQP passwords (test fixtures, repeated in auth_fixture.py and ../js/amqp_auth.test.mjs),
+# hashed with few iterations to keep the tests quick.
+hash_password() {
+  printf '%s\n' "$1" | "$(dirname "$sluiced")/sluice-hash-password" --iterations 10000
+}
+alice_hash=$(hash_password 'alice-amqp-password')
+reader_hash=$(hash_password 'reader-amqp-password')
+bob_hash=$(hash_password 'bob-amqp-password')
 
 # The keys are test fixtures, repeated in auth_fixture.py and ../js/auth_sigv4.test.mjs.
-cat >"$work/users.toml" <<'USERS'
+cat >"$work/users.toml" <<USERS
 [policy.sqs-all]
 statement = [ { effect = "Allow", action = "sqs:*", resource = "*" } ]
 
 [[user]]
 name = "alice"
 account = "000000000000"
+password_hash = "$alice_hash"
 policies = ["sqs-all"]
 access_keys = [ { id = "AKIDALICE0000000001", secret = "alice/Secret+Key/0000000000000000000001" } ]
 
@@ -39,6 +54,7 @@ access_keys = [ { id = "AKIDALICE0000000001", secret = "alice/Secret+Key/0000000
 [[user]]
 name = "reader"
 account = "000000000000"
+password_hash = "$reader_hash"
 policies = ["sqs-all"]
 statement = [ { effect = "Deny", action = "sqs:SendMessage", resource = "*" } ]
 access_keys = [ { id = "AKIDREADER000000001", secret = "reader-secret-0000000000000000000000001" } ]
@@ -48,6 +64,7 @@ access_keys = [ { id = "AKIDREADER000000001", secret = "reader-secret-0000000000
 name = "bob"
 account = "111111111111"
 sender_id = "AIDABOB"
+password_hash = "$bob_hash"
 policies = ["sqs-all"]
 access_keys = [ { id = "AKIDBOB000000000001", secret = "bob-secret-000000000000000000000000001" } ]
 USERS
@@ -73,6 +90,11 @@ failed_auth_per_minute = 1
 enabled = true
 listen = "127.0.0.1"
 port = $port
+
+[protocol.amqp]
+enabled = true
+listen = "127.0.0.1"
+port = $amqp_port
 CONF
 
 "$sluiced" --config "$work/sluice.toml" >"$work/sluiced.log" 2>&1 &
@@ -87,7 +109,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 
-export SLUICE_SQS_ENDPOINT="http://127.0.0.1:$port"
+export SLUICE_SQS_ENDPOINT="http://127.0.0.1:$port" SLUICE_AMQP_PORT="$amqp_port"
 export SLUICE_USERS_FILE="$work/users.toml" SLUICED_PID="$pid" SLUICED_LOG="$work/sluiced.log"
 export AWS_ACCESS_KEY_ID=AKIDALICE0000000001
 export AWS_SECRET_ACCESS_KEY=alice/Secret+Key/0000000000000000000001
