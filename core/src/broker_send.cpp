@@ -2,10 +2,11 @@
 // the SendCoalescer, then wake-ups for long polls and consumers of the queue.
 //
 // Where the work before the store runs: when the queue's settings are cached and the queue does
-// not seal its messages, it is pure computation, done right away in the caller's thread, which
-// hands the messages straight to the coalescer: a send then costs the storage pool no extra hop
-// (and no thread wake-up) besides the coalesced append. Otherwise (the settings must be read, a
-// data key may have to be loaded) it all runs on the pool. Either way every completion runs on a
+// not seal its messages, or seals them with a data key that is cached (EnvelopeSealer::
+// has_cached_key), it is pure computation, done right away in the caller's thread, which hands the
+// messages straight to the coalescer: a send then costs the storage pool no extra hop (and no
+// thread wake-up) besides the coalesced append. Otherwise (the settings must be read, a data key
+// may have to be created or loaded) it all runs on the pool. Either way every completion runs on a
 // core thread.
 #include <memory>
 
@@ -16,6 +17,10 @@
 
 namespace sluice::core {
 namespace {
+
+// The fast path seals only with a key cached for at least this much longer, so the key cannot
+// expire between the check and the seal (which, off the pool, must not read the store).
+constexpr sdk::Millis kSealKeyMargin{std::chrono::seconds(2)};
 
 // The dedup key the store compares, scoped as the queue's DeduplicationScope says.
 std::string scoped_dedup_key(const QueueSettings& settings, const std::string& group_id,
@@ -87,7 +92,12 @@ void Broker::Impl::prepare_and_fill(const sdk::RequestContext& ctx, const std::s
     }
     message.envelope = encode_envelope(entry, stamp);
     if (sealer && settings.sse_enabled) {
-      auto sealed = sealer->seal(settings, message.envelope);
+      auto sealed = on_pool ? sealer->seal(settings, message.envelope)
+                            : sealer->seal_if_cached(settings, message.envelope, kSealKeyMargin / 2)
+                                  .value_or(sdk::make_error(
+                                      sdk::ErrorCode::kServiceUnavailable,
+                                      "the queue's data key left the cache during the send; "
+                                      "try again"));
       if (!sealed.ok()) {
         results.emplace_back(sealed.error());
         continue;
@@ -143,7 +153,8 @@ void Broker::send_messages(const sdk::RequestContext& ctx, std::string queue,
   // Fast path (see the top of this file): settings from the cache, nothing to seal.
   if (auto status = validate_send_batch(entries); status) {
     if (auto settings = impl->registry.cached_settings(queue);
-        settings && !(impl->sealer && settings->sse_enabled)) {
+        settings && (!(impl->sealer && settings->sse_enabled) ||
+                     impl->sealer->has_cached_key(*settings, kSealKeyMargin))) {
       return impl->prepare_and_fill(ctx, queue, entries, *settings, shared_done, ticket, false);
     }
   }

@@ -127,13 +127,44 @@ sdk::Result<EnvelopeSealer::View> EnvelopeSealer::create_own_key(const QueueSett
   return view;
 }
 
+EnvelopeSealer::View EnvelopeSealer::cached_view(const QueueSettings& queue,
+                                                 sdk::Millis margin) const {
+  const auto now = clock_->now();
+  std::lock_guard lock(mu_);
+  auto it = views_.find(queue.name);
+  if (it == views_.end()) return nullptr;
+  const View& view = it->second;
+  const bool same_queue = queue.generation == 0 || view->generation == queue.generation;
+  if (!same_queue || view->own_key_id.empty() ||
+      now - view->loaded_at + margin >= reuse_of(queue)) {
+    return nullptr;
+  }
+  return view;
+}
+
+bool EnvelopeSealer::has_cached_key(const QueueSettings& queue, sdk::Millis margin) const {
+  return cached_view(queue, margin) != nullptr;
+}
+
+std::optional<sdk::Result<std::string>> EnvelopeSealer::seal_if_cached(
+    const QueueSettings& queue, const std::string& envelope_bytes, sdk::Millis margin) {
+  const View view = cached_view(queue, margin);
+  if (!view) return std::nullopt;
+  return seal_with(*view, queue, envelope_bytes);
+}
+
 sdk::Result<std::string> EnvelopeSealer::seal(const QueueSettings& queue,
                                               const std::string& envelope_bytes) {
   auto view = view_of(queue.name, queue.generation, reuse_of(queue), /*force=*/false);
   if (view.ok() && (*view)->own_key_id.empty()) view = create_own_key(queue);
   if (!view.ok()) return view.error();
-  const std::string& key_id = (*view)->own_key_id;
-  const UnwrappedKey& own = (*view)->keys.at(key_id);
+  return seal_with(**view, queue, envelope_bytes);
+}
+
+sdk::Result<std::string> EnvelopeSealer::seal_with(const RingView& view, const QueueSettings& queue,
+                                                   const std::string& envelope_bytes) {
+  const std::string& key_id = view.own_key_id;
+  const UnwrappedKey& own = view.keys.at(key_id);
 
   sluice::v1::MessageEnvelope envelope;
   if (!envelope.ParseFromString(envelope_bytes)) {

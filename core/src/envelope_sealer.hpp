@@ -30,6 +30,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -57,6 +58,14 @@ class EnvelopeSealer {
   // queue's data key on first use. Errors: the cipher's, or the store's while creating the key;
   // nothing is ever returned unsealed.
   sdk::Result<std::string> seal(const QueueSettings& queue, const std::string& envelope);
+  // seal() without any store access, for callers that must not wait for storage (the send fast
+  // path on an I/O thread): nullopt when the queue's own key is not cached for at least another
+  // `margin`; the caller then seals on a storage thread with seal().
+  std::optional<sdk::Result<std::string>> seal_if_cached(const QueueSettings& queue,
+                                                         const std::string& envelope,
+                                                         sdk::Millis margin);
+  // Whether seal_if_cached() with `margin` would seal `queue`'s messages now.
+  bool has_cached_key(const QueueSettings& queue, sdk::Millis margin) const;
 
   // The delivered message, opened if it was sealed. kInternal (naming the message, its key and
   // why) when it cannot be opened.
@@ -98,6 +107,10 @@ class EnvelopeSealer {
   sdk::Result<View> view_of(const std::string& queue, std::uint64_t generation, sdk::Millis reuse,
                             bool force);
   sdk::Result<View> load(const std::string& queue);
+  // The cached view of `queue` if it holds the queue's own key and stays usable for `margin`.
+  View cached_view(const QueueSettings& queue, sdk::Millis margin) const;
+  sdk::Result<std::string> seal_with(const RingView& view, const QueueSettings& queue,
+                                     const std::string& envelope_bytes);
   // Creates `queue`'s own data key unless another thread or broker already did; returns the view
   // that holds it.
   sdk::Result<View> create_own_key(const QueueSettings& queue);
@@ -113,7 +126,7 @@ class EnvelopeSealer {
   const std::shared_ptr<const Clock> clock_;
   const std::shared_ptr<sdk::Logger> logger_;
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::unordered_map<std::string, View> views_;  // guarded by mu_
   // (from, to) -> key ids already copied from `from` into `to`; guarded by mu_
   std::map<std::pair<std::string, std::string>, std::set<std::string>> shared_;

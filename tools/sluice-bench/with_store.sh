@@ -12,7 +12,9 @@
 #
 # Environment: SLUICE_BENCH_KEEP=1 keeps the temp dir (data, log) and prints it;
 # SLUICE_IO_THREADS, SLUICE_STORAGE_THREADS and SLUICE_MAX_APPEND_BATCH override the front end's
-# io_threads and the broker's storage_threads and max_append_batch (unset: sluiced's defaults).
+# io_threads and the broker's storage_threads and max_append_batch (unset: sluiced's defaults);
+# SLUICE_ENCRYPTION=1 turns on the local encryption plugin with a fresh master key (queues are
+# then encrypted by default, SqsManagedSseEnabled).
 set -euo pipefail
 
 sluiced=$1
@@ -53,6 +55,13 @@ case "$store" in
     ;;
 esac
 
+encryption=""
+if [[ "${SLUICE_ENCRYPTION:-0}" == 1 ]]; then
+  (umask 077 && openssl rand -hex 32 >"$work/master.key")
+  encryption=$(printf '[encryption]\nplugin = "local"\n[encryption.local]\nmaster_key_file = "%s"' \
+    "$work/master.key")
+fi
+
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$work/sluice.toml" <<CONF
 [broker]
@@ -62,6 +71,8 @@ ${SLUICE_MAX_APPEND_BATCH:+max_append_batch = $SLUICE_MAX_APPEND_BATCH}
 
 [storage]
 $storage
+
+$encryption
 
 [protocol.sqs]
 enabled = true

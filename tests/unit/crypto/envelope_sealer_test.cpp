@@ -210,6 +210,31 @@ TEST_F(EnvelopeSealerTest, KeysAreUnwrappedAgainOnlyAfterTheReusePeriod) {
   EXPECT_EQ(counting->unwraps.load(), after_first + 1);
 }
 
+// The send fast path seals on an I/O thread, so only with a key already cached, never reading
+// the store, and not in the last moments of the key's reuse period.
+TEST_F(EnvelopeSealerTest, SealingWithoutTheStoreNeedsTheQueuesKeyCachedForTheMargin) {
+  QueueSettings orders = settings("orders");
+  orders.data_key_reuse_seconds = 60;
+  const sdk::Millis margin{std::chrono::seconds(2)};
+  EXPECT_FALSE(sealer_->has_cached_key(orders, margin));  // no key yet: it must be created
+  EXPECT_FALSE(sealer_->seal_if_cached(orders, plain_envelope("m-0"), margin).has_value());
+
+  ASSERT_TRUE(sealer_->seal(orders, plain_envelope("m-1")).ok());
+  EXPECT_TRUE(sealer_->has_cached_key(orders, margin));
+  auto sealed = sealer_->seal_if_cached(orders, plain_envelope("m-2"), margin);
+  ASSERT_TRUE(sealed.has_value());
+  ASSERT_TRUE(sealed->ok()) << sealed->error().message;
+  auto opened = sealer_->open_delivery(orders, delivery("m-2", sealed->value()));
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  EXPECT_EQ(opened->body, kBody);
+
+  clock_->advance(std::chrono::seconds(57));  // 3 s of the reuse period left
+  EXPECT_TRUE(sealer_->has_cached_key(orders, margin));
+  clock_->advance(std::chrono::seconds(2));  // 1 s left: inside the margin
+  EXPECT_FALSE(sealer_->has_cached_key(orders, margin));
+  EXPECT_FALSE(sealer_->seal_if_cached(orders, plain_envelope("m-3"), margin).has_value());
+}
+
 TEST_F(EnvelopeSealerTest, SharedKeysLetTheDeadLetterQueueOpenMessagesOfItsSource) {
   const std::string sealed = seal("orders", "m-1");
   ASSERT_TRUE(sealer_->share_keys("orders", "dlq").ok());
