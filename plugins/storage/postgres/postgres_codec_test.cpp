@@ -100,12 +100,19 @@ TEST(PostgresSchema, RenderSqlReplacesEverySchemaPlaceholder) {
 }
 
 TEST(PostgresSchema, TheEmbeddedMigrationCreatesTheTablesAndFunctions) {
-  ASSERT_EQ(latest_schema_version(), 1);
+  ASSERT_EQ(latest_schema_version(), 2);
   const std::string_view v1 = migration_sql().front();
   for (std::string_view needle :
        {"CREATE TABLE IF NOT EXISTS @S@.messages", "CREATE TABLE IF NOT EXISTS @S@.fifo_groups",
         "FUNCTION @S@.claim(", "FUNCTION @S@.append(", "FOR UPDATE SKIP LOCKED"}) {
     EXPECT_NE(v1.find(needle), std::string_view::npos) << needle;
+  }
+  // Version 2 replaces claim: its census must never be a bitmap scan (see v2_claim.sql).
+  const std::string_view v2 = migration_sql()[1];
+  for (std::string_view needle :
+       {"FUNCTION @S@.claim(", "SET plan_cache_mode = force_custom_plan",
+        "FUNCTION @S@.in_flight_census(", "SET enable_bitmapscan = off"}) {
+    EXPECT_NE(v2.find(needle), std::string_view::npos) << needle;
   }
 }
 

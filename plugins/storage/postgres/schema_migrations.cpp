@@ -11,8 +11,9 @@ namespace {
 constexpr std::string_view kPluginVersion = "0.1.0";
 
 // One line per migration, recorded next to its version number.
-constexpr std::array<std::string_view, 1> kDescriptions = {
+constexpr std::array<std::string_view, 2> kDescriptions = {
     "queues, messages, FIFO groups, dedup records and the queue operation functions",
+    "claim: in-flight census without bitmap scans, statements planned per call",
 };
 
 // The version recorded in the schema, or -1 when it has no version table yet. Runs outside any
