@@ -447,18 +447,6 @@ namespace sluice::plugins::amqp {
 namespace {
 constexpr auto kDecisionLifetime = std::chrono::seconds(1);
 constexpr std::size_t kMaxDecisions = 1024;
-
-// "arn:aws:sqs:<region>:<account>:<name>" -> "<account>".
-std::string account_of(const std::string& arn) {
-  std::size_t start = 0;
-  for (int field = 0; field < 4; ++field) {
-    start = arn.find(':', start);
-    if (start == std::string::npos) return "";
-    ++start;
-  }
-  const auto end = arn.find(':', start);
-  return end == std::string::npos ? "" : arn.substr(start, end - start);
-}
 }  // namespace
 
 std::optional<AmqpError> AmqpConnection::authorize(const std::string& action,
@@ -479,7 +467,7 @@ std::optional<AmqpError> AmqpConnection::authorize(const std::string& action,
   request.resource = server_->broker.queue_arn(queue);
   // The queue's own Policy is not consulted on AMQP: principals of other accounts are refused
   // (docs/amqp.md, "Authentication and authorization").
-  request.resource_owner = account_of(request.resource);
+  request.resource_owner = server_->owner_account;
   request.context["aws:SourceIp"] = peer_address_;
   request.context["aws:SecureTransport"] = "false";
   std::optional<AmqpError> refusal;

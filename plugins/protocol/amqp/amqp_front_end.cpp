@@ -4,6 +4,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "amqp_connection.hpp"
+#include "sluice/sdk/arn.hpp"
 
 namespace sluice::plugins::amqp {
 
@@ -83,6 +84,7 @@ sdk::Status AmqpFrontEnd::start(sdk::BrokerApi& broker) {
     server->authenticator = services_.authenticator;
     server->authorizer = services_.authorizer;
     server->auth_executor = auth_pool_->get_executor();
+    server->owner_account = sdk::arn_account(broker.queue_arn("q"));
   }
   server_ = std::move(server);
   io_ = std::move(io);

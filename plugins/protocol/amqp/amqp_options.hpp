@@ -77,6 +77,7 @@ class ServerContext {
   sdk::Authenticator* authenticator = nullptr;
   sdk::Authorizer* authorizer = nullptr;
   boost::asio::any_io_executor auth_executor;
+  std::string owner_account;  // the account of the broker's queues (AccessRequest's owner)
 
   // Work that will post onto an I/O thread later (a broker call in flight, a live consumer):
   // stop() keeps the I/O threads running until it is all done.

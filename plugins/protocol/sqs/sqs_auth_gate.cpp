@@ -2,18 +2,14 @@
 
 #include <ctime>
 
+#include "sluice/sdk/arn.hpp"
+
 namespace sluice::plugins::sqs {
 namespace {
 
-// The account id: the fifth field of any ARN the broker issues.
+// The account id: the account field of any ARN the broker issues.
 std::string account_of(const sdk::BrokerApi& broker) {
-  const std::string arn = broker.queue_arn("q");
-  std::size_t pos = 0;
-  for (int field = 0; field < 4 && pos != std::string::npos; ++field) {
-    pos = arn.find(':', pos);
-    if (pos != std::string::npos) ++pos;
-  }
-  return pos == std::string::npos ? std::string() : arn.substr(pos, arn.find(':', pos) - pos);
+  return sdk::arn_account(broker.queue_arn("q"));
 }
 
 std::string iso8601_now() {
